@@ -1,0 +1,369 @@
+"""A deterministic, realistic demo dataset: a city's organs under one working committee.
+
+The default mirrors a published city report (34 party committees, 52 general branches,
+542 branches, about 10,000 members, about 20% women). `large()` builds 320,000 members
+in 15,001 organizations for the benchmarks, with bulk inserts.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from simple_history.utils import bulk_create_with_history
+from stdnum.cn import ric
+
+from organizations.models import (
+    TERM_YEARS,
+    Kind,
+    Organization,
+    OrganizationClosure,
+    Position,
+    Post,
+    Role,
+    UserRole,
+)
+from partybuild.dates import add_years
+
+from .choices import ETHNIC_GROUPS, Education, Event, Gender, Occupation, Status
+from .models import Member, MembershipRecord
+
+ANCHOR = datetime.date(2026, 10, 31)  # fixed, so the dataset is the same on every run
+DEMO_PASSWORD = "partybuild-demo"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国志宏海波"
+    "宁晨雪梅琳欣怡思源浩然子轩雨婷佳豪晓东文博嘉慧颖晶亮峰"
+)
+AREAS = [
+    "110105",
+    "110108",
+    "310104",
+    "310115",
+    "440305",
+    "440106",
+    "320106",
+    "330106",
+    "420106",
+    "510107",
+    "610113",
+    "370102",
+    "210202",
+    "350203",
+    "430104",
+    "500103",
+]
+UNITS = ["发展和改革委员会", "教育局", "科学技术局", "工业和信息化局", "公安局", "民政局",
+         "司法局", "财政局", "人力资源和社会保障局", "自然资源局", "生态环境局", "住房和城乡建设局",
+         "交通运输局", "水务局", "农业农村局", "商务局", "文化和旅游局", "卫生健康委员会",
+         "退役军人事务局", "应急管理局", "审计局", "市场监督管理局", "统计局", "医疗保障局",
+         "信访局", "机关事务管理局", "城市管理局", "林业局", "体育局", "地方金融监督管理局",
+         "档案局", "政务服务数据管理局", "粮食和物资储备局", "国有资产监督管理委员会"]  # fmt: skip
+WEIGHTS = {
+    "education": (
+        [Education.POSTGRADUATE, Education.UNDERGRADUATE, Education.JUNIOR_COLLEGE,
+         Education.SENIOR_SECONDARY, Education.JUNIOR_SECONDARY],
+        [16, 52, 14, 11, 7],
+    ),
+    "occupation": (
+        [Occupation.ORGAN_STAFF, Occupation.PROFESSIONAL, Occupation.WORKER, Occupation.OTHER],
+        [64, 24, 7, 5],
+    ),
+    "status": (
+        [Status.FULL, Status.PROBATIONARY, Status.TARGET, Status.ACTIVIST, Status.APPLICANT],
+        [925, 30, 15, 15, 15],
+    ),
+}  # fmt: skip
+
+
+@dataclass
+class Size:
+    committees: int = 34
+    general_branches: int = 52
+    branches: int = 542
+    members: int = 10_000
+    seed: int = 2026
+
+
+LARGE = Size(committees=400, general_branches=600, branches=14_000, members=320_000)
+
+
+class _Builder:
+    def __init__(self, size: Size):
+        self.size = size
+        self.rng = random.Random(size.seed)
+        self.used_ids: set[str] = set()
+        self.orgs: list[Organization] = []
+        self.parent_of: dict[int, int | None] = {}
+
+    # -- organizations ---------------------------------------------------------------
+    def org(self, code: str, name: str, kind: str, parent: Organization | None, unit: str):
+        elected = ANCHOR - datetime.timedelta(
+            days=self.rng.randint(30, 365 * TERM_YEARS[kind] + 200)
+        )
+        org = Organization(
+            code=code,
+            name=name,
+            kind=kind,
+            parent=parent,
+            unit=unit,
+            founded_on=add_years(elected, -self.rng.randint(3, 30)),
+            term_elected_on=elected,
+            term_years=TERM_YEARS[kind],
+            term_ends_on=add_years(elected, TERM_YEARS[kind]),
+            depth=parent.depth + 1 if parent else 0,
+        )
+        self.orgs.append(org)
+        return org
+
+    def build_tree(self) -> list[Organization]:
+        s = self.size
+        root = self.org("W", "市直机关工作委员会", Kind.WORKING_COMMITTEE, None, "市直机关")
+        self._save([root])
+        committees = [self._committee(i, root) for i in range(s.committees)]
+        self._save(committees)
+        generals = [self._general_branch(i, committees) for i in range(s.general_branches)]
+        self._save(generals)
+        # About 40% of branches sit under general branches, the rest directly under committees.
+        parents = generals * 4 + committees * max(
+            1, (s.branches - 4 * len(generals)) // max(1, s.committees) + 1
+        )
+        branches = []
+        for i in range(s.branches):
+            parent = parents[i % len(parents)] if i < len(parents) else committees[i % s.committees]
+            kind = Kind.JOINT_BRANCH if i % 37 == 5 else Kind.BRANCH
+            label = "联合党支部" if kind == Kind.JOINT_BRANCH else "党支部"
+            branches.append(
+                self.org(f"B{i:05d}", f"{parent.unit}第{i + 1}{label}", kind, parent, parent.unit)
+            )
+        self._save(branches)
+        self._link_closure()
+        return branches
+
+    def _committee(self, i: int, root: Organization) -> Organization:
+        unit = UNITS[i % len(UNITS)]
+        suffix = "" if i < len(UNITS) else str(i)
+        return self.org(
+            f"P{i:04d}", f"市{unit}机关委员会{suffix}", Kind.PARTY_COMMITTEE, root, unit
+        )
+
+    def _general_branch(self, i: int, committees: list[Organization]) -> Organization:
+        parent = committees[i % len(committees)]
+        name = f"{parent.unit}第{i // len(committees) + 1}党总支"
+        return self.org(f"G{i:04d}", name, Kind.GENERAL_BRANCH, parent, parent.unit)
+
+    def _save(self, orgs: list[Organization]) -> None:
+        Organization.objects.bulk_create(orgs, batch_size=2000)
+        if any(o.pk is None for o in orgs):
+            pks = dict(
+                Organization.objects.filter(code__in=[o.code for o in orgs]).values_list(
+                    "code", "pk"
+                )
+            )
+            for o in orgs:
+                o.pk = pks[o.code]
+        for o in orgs:
+            o.parent_id = o.parent.pk if o.parent else None
+            self.parent_of[o.pk] = o.parent_id
+
+    def _link_closure(self) -> None:
+        links = []
+        for org in self.orgs:
+            node, depth = org.pk, 0
+            while node is not None:
+                links.append(
+                    OrganizationClosure(ancestor_id=node, descendant_id=org.pk, depth=depth)
+                )
+                node, depth = self.parent_of[node], depth + 1
+        OrganizationClosure.objects.bulk_create(links, batch_size=5000)
+
+    # -- members ---------------------------------------------------------------------
+    def id_number(self, birth: datetime.date, gender: str) -> str:
+        while True:
+            seq = self.rng.randint(0, 499) * 2 + (1 if gender == Gender.MALE else 0)
+            body = f"{self.rng.choice(AREAS)}{birth:%Y%m%d}{seq:03d}"
+            number = body + ric.calc_check_digit(body)
+            if number not in self.used_ids:
+                self.used_ids.add(number)
+                return number
+
+    def member(self, org: Organization) -> tuple[Member, datetime.date]:
+        rng = self.rng
+        gender = Gender.FEMALE if rng.random() < 0.196 else Gender.MALE
+        age = min(85, max(20, int(rng.gauss(44, 11))))
+        birth = ANCHOR - datetime.timedelta(days=age * 365 + rng.randint(0, 364))
+        retired = age >= 60 and rng.random() < 0.8
+        status = rng.choices(*WEIGHTS["status"])[0]
+        joined = converted = None
+        if status in (Status.FULL, Status.PROBATIONARY):
+            youngest = add_years(birth, 18)
+            if status == Status.PROBATIONARY:
+                joined = ANCHOR - datetime.timedelta(days=rng.randint(20, 330))
+            else:
+                joined = min(
+                    add_years(birth, rng.randint(20, 32)), ANCHOR - datetime.timedelta(days=400)
+                )
+            joined = max(joined, youngest)
+            converted = add_years(joined, 1) if status == Status.FULL else None
+        floating = rng.random() < 0.02
+        member = Member(
+            name=rng.choice(SURNAMES)
+            + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
+            gender=gender,
+            ethnicity="01" if rng.random() < 0.94 else rng.choice(ETHNIC_GROUPS[1:])[0],
+            birth_date=birth,
+            id_number=self.id_number(birth, gender),
+            education=rng.choices(*WEIGHTS["education"])[0],
+            occupation=Occupation.RETIRED if retired else rng.choices(*WEIGHTS["occupation"])[0],
+            phone=f"1{rng.choice('3578')}{rng.randint(0, 999_999_999):09d}",
+            joined_on=joined,
+            converted_on=converted,
+            status=status,
+            is_retired=retired,
+            is_floating=floating,
+            floating_whereabouts=rng.choice(["深圳", "上海", "北京", "杭州"]) if floating else "",
+            organization=org,
+        )
+        since = max(
+            joined or ANCHOR - datetime.timedelta(days=rng.randint(30, 700)),
+            ANCHOR - datetime.timedelta(days=365 * 12),
+        )
+        return member, min(since, ANCHOR)
+
+    def members_for(self, branches: list[Organization]) -> list[tuple[Member, datetime.date]]:
+        per_branch = self.size.members / len(branches)
+        result = []
+        for i, branch in enumerate(branches):
+            if i % 53 == 7:
+                count = 2  # too small: flagged
+            elif i % 61 == 3:
+                count = int(per_branch * 3.2)  # too large: flagged
+            else:
+                count = max(3, int(self.rng.gauss(per_branch, per_branch / 3)))
+            result.extend(self.member(branch) for _ in range(count))
+        return result
+
+
+def _save_members(batch: list[tuple[Member, datetime.date]], *, with_history: bool) -> list[Member]:
+    members = [m for m, _since in batch]
+    if with_history:
+        members = bulk_create_with_history(members, Member, batch_size=5000)
+    else:
+        members = Member.objects.bulk_create(members, batch_size=5000)
+    if any(m.pk is None for m in members):
+        pks = dict(Member.objects.values_list("id_number", "pk"))
+        for m in members:
+            m.pk = pks[m.id_number]
+    MembershipRecord.objects.bulk_create(
+        [
+            MembershipRecord(
+                member_id=m.pk,
+                organization_id=m.organization.pk,
+                status=m.status,
+                started_on=since,
+                start_event=Event.REGISTERED,
+            )
+            for m, (_m, since) in zip(members, batch, strict=True)
+        ],
+        batch_size=5000,
+    )
+    return members
+
+
+def _positions(builder: _Builder, members: list[Member]) -> None:
+    by_org: dict[int, list[Member]] = {}
+    for m in members:
+        if m.status == Status.FULL:
+            by_org.setdefault(m.organization.pk, []).append(m)
+    positions = []
+    for org in builder.orgs:
+        pool = by_org.get(org.pk) or []
+        if not pool or (org.is_branch and builder.rng.random() < 0.08):
+            continue  # secretary vacant
+        posts = [Post.SECRETARY]
+        if len(pool) >= 7:
+            posts += [Post.ORGANIZATION, Post.PROPAGANDA]
+        for post, member in zip(posts, builder.rng.sample(pool, len(posts)), strict=True):
+            positions.append(
+                Position(
+                    organization_id=org.pk, member=member, post=post, started_on=org.term_elected_on
+                )
+            )
+    # Committees and general branches: secretaries from the full members below them.
+    children_pool: dict[int, list[Member]] = {}
+    for m in members:
+        if m.status == Status.FULL:
+            node = builder.parent_of[m.organization.pk]
+            while node is not None:
+                children_pool.setdefault(node, []).append(m)
+                node = builder.parent_of[node]
+    for org in builder.orgs:
+        if org.is_branch:
+            continue
+        pool = children_pool.get(org.pk, [])
+        if len(pool) < 5:
+            continue
+        chosen = builder.rng.sample(pool, 5)
+        posts = [
+            Post.SECRETARY,
+            Post.DEPUTY_SECRETARY,
+            Post.ORGANIZATION,
+            Post.PROPAGANDA,
+            Post.DISCIPLINE,
+        ]
+        positions += [
+            Position(organization_id=org.pk, member=m, post=p, started_on=org.term_elected_on)
+            for p, m in zip(posts, chosen, strict=True)
+        ]
+    Position.objects.bulk_create(positions, batch_size=5000)
+
+
+DEMO_USERS = [
+    # username, role, which organization
+    ("committee", Role.STAFF, "W"),
+    ("viewer", Role.VIEWER, "W"),
+    ("pcstaff", Role.STAFF, "P0000"),
+    ("secretary", Role.SECRETARY, "first branch of P0000"),
+    ("secretary2", Role.SECRETARY, "second branch of P0000"),
+]
+
+
+def _users(branches: list[Organization]) -> list[tuple[str, str, str]]:
+    User = get_user_model()
+    admin = User.objects.create_superuser("admin", "admin@example.invalid", DEMO_PASSWORD)
+    p0_branches = [b for b in branches if b.parent.code == "P0000" and b.kind == Kind.BRANCH]
+    targets = {
+        "W": Organization.objects.get(code="W"),
+        "P0000": Organization.objects.get(code="P0000"),
+        "first branch of P0000": p0_branches[0],
+        "second branch of P0000": p0_branches[1],
+    }
+    printed = [(admin.username, "superuser", "—")]
+    for username, role, where in DEMO_USERS:
+        user = User.objects.create_user(username, password=DEMO_PASSWORD)
+        org = targets[where]
+        UserRole.objects.create(user=user, organization=org, role=role)
+        printed.append((username, str(Role(role).label), org.name))
+    return printed
+
+
+def demo_build(size: Size | None = None, *, with_history: bool | None = None) -> dict:
+    """Build the dataset in one transaction; returns counts and the demo logins."""
+    size = size or Size()
+    builder = _Builder(size)
+    if with_history is None:
+        with_history = size.members <= 50_000
+    with transaction.atomic():
+        branches = builder.build_tree()
+        members = _save_members(builder.members_for(branches), with_history=with_history)
+        _positions(builder, members)
+        logins = _users(branches)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {"organizations": len(builder.orgs), "members": len(members), "logins": logins}

@@ -1,0 +1,80 @@
+"""The member list's search and filters; the export applies the same ones."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Organization
+from partybuild.dates import add_years
+
+from .choices import AGE_BANDS, CURRENT_STATUSES, Education, Gender, Status
+from .idnumber import normalize_id_number
+
+ANY = "any"
+STATUS_CHOICES = [(ANY, _("all, former members included")), *Status.choices]
+
+
+class MemberFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("name or ID number"), method="filter_q")
+    status = django_filters.ChoiceFilter(
+        label=_("status"),
+        choices=STATUS_CHOICES,
+        method="filter_status",
+        empty_label=_("all current"),
+    )
+    gender = django_filters.ChoiceFilter(label=_("gender"), choices=Gender.choices)
+    education = django_filters.ChoiceFilter(label=_("education"), choices=Education.choices)
+    age_band = django_filters.ChoiceFilter(
+        label=_("age"),
+        choices=[(str(i), band[0]) for i, band in enumerate(AGE_BANDS)],
+        method="filter_age_band",
+    )
+    is_retired = django_filters.BooleanFilter(label=_("retired"), widget=forms.NullBooleanSelect)
+    is_floating = django_filters.BooleanFilter(
+        label=_("floating member"), widget=forms.NullBooleanSelect
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("organization (with all below it)"),
+        queryset=Organization.objects.none(),
+        method="filter_subtree",
+    )
+
+    def __init__(self, *args, organizations: QuerySet[Organization], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["organization"].queryset = organizations.order_by("code")
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        number = normalize_id_number(value)
+        if number[:17].isdigit() and len(number) >= 6:
+            return queryset.filter(id_number__startswith=number)
+        return queryset.filter(Q(name__contains=value) | Q(phone=value))
+
+    def filter_status(self, queryset, name, value):
+        if value == ANY:
+            return queryset
+        return queryset.filter(status=value)
+
+    def filter_queryset(self, queryset):
+        """With no status chosen, the list shows the people currently in care."""
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status__in=CURRENT_STATUSES)
+        return super().filter_queryset(queryset)
+
+    def filter_age_band(self, queryset, name, value):
+        _label, youngest, oldest = AGE_BANDS[int(value)]
+        today = datetime.date.today()
+        # Aged at least `youngest`: born on or before today minus youngest years; at most
+        # `oldest`: born after today minus (oldest + 1) years.
+        return queryset.filter(
+            birth_date__lte=add_years(today, -youngest),
+            birth_date__gt=add_years(today, -(oldest + 1)),
+        )
+
+    def filter_subtree(self, queryset, name, value):
+        return queryset.filter(organization__ancestor_links__ancestor=value)

@@ -1,0 +1,215 @@
+"""Member forms. The roster import validates each row with the same forms."""
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from organizations.models import Organization
+from partybuild.dates import add_years
+
+from .choices import CURRENT_STATUSES, LEFT_STATUSES, PARTY_MEMBER_STATUSES, Status
+from .idnumber import check_matches_record, parse_id_number
+from .models import Member
+
+PERSONAL_FIELDS = [
+    "name",
+    "id_number",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "occupation",
+    "phone",
+    "joined_on",
+    "converted_on",
+    "is_retired",
+    "is_floating",
+    "floating_whereabouts",
+]
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def current_status_choices() -> list[tuple[str, str]]:
+    return [(s.value, s.label) for s in Status if s in CURRENT_STATUSES]
+
+
+def left_status_choices() -> list[tuple[str, str]]:
+    return [(s.value, s.label) for s in Status if s in LEFT_STATUSES]
+
+
+def _helper(label: str) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+def check_not_future(value: datetime.date | None) -> None:
+    if value and value > datetime.date.today():
+        raise ValidationError(_("The date cannot be in the future."))
+
+
+class MemberForm(forms.ModelForm):
+    """Personal data of a member, validated against the ID number."""
+
+    class Meta:
+        model = Member
+        fields = PERSONAL_FIELDS
+        widgets = {
+            "birth_date": DATE_WIDGET,
+            "joined_on": DATE_WIDGET,
+            "converted_on": DATE_WIDGET,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save"))
+        self.fields["birth_date"].required = False
+        self.fields["birth_date"].help_text = _("Left empty, it is read from the ID number.")
+        self.fields["gender"].required = False
+        self.fields["gender"].help_text = _("Left empty, it is read from the ID number.")
+
+    def clean_id_number(self) -> str:
+        return parse_id_number(self.cleaned_data["id_number"]).number
+
+    def clean_birth_date(self):
+        value = self.cleaned_data.get("birth_date")
+        check_not_future(value)
+        return value
+
+    def clean_joined_on(self):
+        value = self.cleaned_data.get("joined_on")
+        check_not_future(value)
+        return value
+
+    def clean_converted_on(self):
+        value = self.cleaned_data.get("converted_on")
+        check_not_future(value)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if "id_number" in data:
+            facts = parse_id_number(data["id_number"])
+            for name, message in check_matches_record(
+                facts, birth_date=data.get("birth_date"), gender=data.get("gender")
+            ).items():
+                self.add_error(name, message)
+            data.setdefault("birth_date", None)
+            data["birth_date"] = data["birth_date"] or facts.birth_date
+            data["gender"] = data.get("gender") or facts.gender
+            self.instance.birth_date = data["birth_date"]
+            self.instance.gender = data["gender"]
+        self._check_dates(data)
+        if data.get("is_floating") and not data.get("floating_whereabouts"):
+            self.add_error("floating_whereabouts", _("Say where the floating member is."))
+        return data
+
+    def _check_dates(self, data: dict) -> None:
+        birth, joined, converted = (
+            data.get("birth_date"),
+            data.get("joined_on"),
+            data.get("converted_on"),
+        )
+        if birth and joined and joined < add_years(birth, 18):
+            self.add_error("joined_on", _("A member joins at 18 or older."))
+        if converted and not joined:
+            self.add_error("joined_on", _("A converted member needs a date of joining."))
+        if converted and joined and converted <= joined:
+            self.add_error("converted_on", _("Conversion comes after joining."))
+        status = data.get("status") or self.instance.status
+        if status in PARTY_MEMBER_STATUSES and not joined:
+            self.add_error("joined_on", _("A party member needs a date of joining."))
+        if status == Status.FULL and joined and not converted:
+            self.add_error("converted_on", _("A full member needs a date of conversion."))
+
+
+class MemberCreateForm(MemberForm):
+    """A new person: personal data plus where and in which status they start."""
+
+    status = forms.ChoiceField(label=gettext_lazy("status"), choices=current_status_choices)
+    organization = forms.ModelChoiceField(
+        label=gettext_lazy("organization"), queryset=Organization.objects.none()
+    )
+    since = forms.DateField(
+        label=gettext_lazy("member of this organization since"),
+        widget=DATE_WIDGET,
+        initial=datetime.date.today,
+    )
+
+    class Meta(MemberForm.Meta):
+        fields = [*PERSONAL_FIELDS, "status", "organization"]
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organizations is not None:
+            self.fields["organization"].queryset = organizations.active().order_by("code")
+            if organizations.count() == 1:
+                self.fields["organization"].initial = organizations.first()
+        self.order_fields(["status", "organization", "since", *PERSONAL_FIELDS])
+
+    def clean_since(self):
+        value = self.cleaned_data["since"]
+        check_not_future(value)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        since, birth = data.get("since"), data.get("birth_date")
+        if since and birth and since < birth:
+            self.add_error("since", _("This date is before the birth date."))
+        return data
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(label=gettext_lazy("new status"), choices=current_status_choices)
+    on = forms.DateField(
+        label=gettext_lazy("effective date"), widget=DATE_WIDGET, validators=[check_not_future]
+    )
+    correction = forms.BooleanField(
+        label=gettext_lazy("correction of an earlier error"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Change status"))
+
+
+class MoveForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=gettext_lazy("new organization"), queryset=Organization.objects.none()
+    )
+    on = forms.DateField(
+        label=gettext_lazy("effective date"), widget=DATE_WIDGET, validators=[check_not_future]
+    )
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations.active().order_by("code")
+        self.helper = _helper(_("Move"))
+
+
+class LeaveForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("how the person left"), choices=left_status_choices
+    )
+    on = forms.DateField(
+        label=gettext_lazy("date left"), widget=DATE_WIDGET, validators=[check_not_future]
+    )
+    reason = forms.CharField(label=gettext_lazy("reason"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Record leaving"))
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("roster file (.xlsx)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Check and import"))

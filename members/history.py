@@ -1,0 +1,56 @@
+"""A member's change history as the member page shows it: who, when, field, before, after."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from .models import Member
+
+
+@dataclass
+class Change:
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass
+class Revision:
+    when: Any
+    who: Any
+    kind: str  # "+" created, "~" changed
+    changes: list[Change]
+
+
+def _display(member_history, field_name: str, value: Any) -> Any:
+    field = member_history._meta.get_field(field_name)
+    if field.choices and value not in (None, ""):
+        return dict(field.flatchoices).get(value, value)
+    if field_name == "id_number" and value:
+        return Member(id_number=value).masked_id_number
+    return value
+
+
+def change_history(member: Member) -> list[Revision]:
+    """Newest first. Historical rows are read in one query and compared in memory."""
+    records = list(
+        member.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    revisions = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is not None:
+            for change in record.diff_against(previous, foreign_keys_are_objs=False).changes:
+                field = record._meta.get_field(change.field)
+                changes.append(
+                    Change(
+                        field=str(field.verbose_name),
+                        before=_display(record, change.field, change.old),
+                        after=_display(record, change.field, change.new),
+                    )
+                )
+        revisions.append(
+            Revision(record.history_date, record.history_user, record.history_type, changes)
+        )
+        previous = record
+    return list(reversed(revisions))

@@ -1,0 +1,177 @@
+"""The member registry: people, their dated membership records and ID-number disclosures."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import (
+    ETHNIC_GROUPS,
+    HAN,
+    Education,
+    Event,
+    Gender,
+    Occupation,
+    Status,
+)
+
+
+class MemberQuerySet(models.QuerySet):
+    def party_members(self) -> "MemberQuerySet":
+        """Full and probationary members: the people the statistics count."""
+        return self.filter(status__in=[Status.FULL, Status.PROBATIONARY])
+
+    def current(self) -> "MemberQuerySet":
+        """Everyone still in the registry's care: pipeline and party members."""
+        return self.exclude(
+            status__in=[Status.TRANSFERRED_OUT, Status.DECEASED, Status.WITHDRAWN, Status.REMOVED]
+        )
+
+
+class Member(models.Model):
+    name = models.CharField(_("name"), max_length=60)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ETHNIC_GROUPS, default=HAN)
+    birth_date = models.DateField(_("birth date"))
+    id_number = models.CharField(_("resident ID number"), max_length=18, unique=True)
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices)
+    occupation = models.CharField(_("occupation"), max_length=20, choices=Occupation.choices)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    joined_on = models.DateField(
+        _("date joined the party"),
+        null=True,
+        blank=True,
+        help_text=_("The date of the branch member meeting that admitted the member."),
+    )
+    converted_on = models.DateField(_("date of conversion"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    left_on = models.DateField(_("date left"), null=True, blank=True)
+    leave_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+    is_retired = models.BooleanField(_("retired"), default=False)
+    is_floating = models.BooleanField(_("floating member"), default=False)
+    floating_whereabouts = models.CharField(_("where (floating)"), max_length=120, blank=True)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["organization_id", "name", "id"]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def has_left(self) -> bool:
+        return self.left_on is not None
+
+    @property
+    def is_minority(self) -> bool:
+        return self.ethnicity != HAN
+
+    def age_on(self, day: datetime.date) -> int:
+        return age_on(self.birth_date, day)
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Completed years of age on a given day."""
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - int(before_birthday)
+
+
+def mask_id_number(id_number: str) -> str:
+    """Keep the area code and the last four characters: 110105********002X."""
+    if len(id_number) < 10:
+        return "*" * len(id_number)
+    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+
+
+class MembershipRecordQuerySet(models.QuerySet):
+    def as_of(self, day: datetime.date) -> "MembershipRecordQuerySet":
+        """Records in force on a day: who was where, in which status."""
+        return self.filter(Q(started_on__lte=day), Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+
+class MembershipRecord(models.Model):
+    """A span during which a person held one status in one organization.
+
+    A status change or a move closes the open record and opens the next one on the same
+    date, so `as_of(day)` answers "who was a member of which organization, in which status"
+    for any past day with one query.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="records")
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="membership_records",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    started_on = models.DateField(_("from"))
+    start_event = models.CharField(_("began with"), max_length=20, choices=Event.choices)
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+    end_event = models.CharField(_("ended with"), max_length=20, choices=Event.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership record")
+        verbose_name_plural = _("membership records")
+        ordering = ["member", "started_on", "id"]
+        indexes = [
+            models.Index(fields=["organization", "started_on"]),
+            models.Index(fields=["member", "ended_on"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_record_per_member",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="record_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} · {self.status} · {self.started_on}–{self.ended_on or ''}"
+
+
+class IdNumberDisclosure(models.Model):
+    """Who saw or exported full resident ID numbers, and when (domain.md section 8)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True)
+    purpose = models.CharField(max_length=120)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.member_id} · {self.at:%Y-%m-%d %H:%M}"

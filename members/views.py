@@ -1,0 +1,255 @@
+"""Member registry pages. Every lookup goes through organizations.access."""
+
+import io
+import logging
+import tempfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organizations import access
+from reports.services import job_start
+
+from . import roster, services
+from .filters import MemberFilter
+from .forms import (
+    LeaveForm,
+    MemberCreateForm,
+    MemberForm,
+    MoveForm,
+    RosterImportForm,
+    StatusChangeForm,
+)
+from .history import change_history
+from .models import IdNumberDisclosure, Member
+
+audit = logging.getLogger("partybuild.audit")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _member(request: HttpRequest, pk: int, *, write: bool = False) -> Member:
+    return access.get_for_user(
+        Member.objects.select_related("organization"), request.user, write=write, pk=pk
+    )
+
+
+def _filtered(request: HttpRequest) -> MemberFilter:
+    return MemberFilter(
+        request.GET or None,
+        queryset=access.scoped(Member.objects.select_related("organization"), request.user),
+        organizations=access.visible_organizations(request.user),
+    )
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    member_filter = _filtered(request)
+    page = Paginator(member_filter.qs.order_by("organization__code", "name", "id"), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "filter": member_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "can_write": access.writable_organizations(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request, pk)
+    return render(request, "members/member_detail.html", _detail_context(request, member))
+
+
+def _detail_context(request: HttpRequest, member: Member, *, full_id: bool = False) -> dict:
+    return {
+        "member": member,
+        "records": member.records.select_related("organization").order_by("started_on", "id"),
+        "positions": member.positions.select_related("organization").order_by("-started_on"),
+        "changes": change_history(member),
+        "can_write": access.writable_organizations(request.user)
+        .filter(pk=member.organization_id)
+        .exists(),
+        "full_id": full_id,
+    }
+
+
+@login_required
+@require_POST
+def member_id_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the full ID number once, and log who saw it."""
+    member = _member(request, pk)
+    IdNumberDisclosure.objects.create(user=request.user, member=member, purpose="member page")
+    audit.info("user %s viewed the full ID number of member %s", request.user.pk, member.pk)
+    return render(
+        request, "members/member_detail.html", _detail_context(request, member, full_id=True)
+    )
+
+
+@login_required
+def member_create(request: HttpRequest) -> HttpResponse:
+    writable = access.writable_organizations(request.user)
+    if not writable.exists():
+        return _forbidden(request)
+    form = MemberCreateForm(request.POST or None, organizations=writable)
+    if request.method == "POST" and form.is_valid():
+        member = form.save(commit=False)
+        member.status = form.cleaned_data["status"]
+        try:
+            services.member_create(member=member, since=form.cleaned_data["since"], by=request.user)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Member %(name)s added.") % {"name": member.name})
+            return redirect("members:member_detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "title": _("New member")})
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request, pk, write=True)
+    form = MemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        if form.has_changed():
+            fields = set(form.changed_data) | {"birth_date", "gender"}
+            services.member_update(
+                member=form.save(commit=False), fields=sorted(fields), by=request.user
+            )
+        messages.success(request, _("Member saved."))
+        return redirect("members:member_detail", pk=member.pk)
+    return render(
+        request,
+        "members/member_form.html",
+        {"form": form, "member": member, "title": _("Edit %(name)s") % {"name": member.name}},
+    )
+
+
+def _dated_action(request, pk, form_class, action, title, **form_kwargs) -> HttpResponse:
+    member = _member(request, pk, write=True)
+    form = form_class(request.POST or None, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(member, form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("members:member_detail", pk=member.pk)
+    return render(
+        request,
+        "members/member_form.html",
+        {"form": form, "member": member, "title": title % {"name": member.name}},
+    )
+
+
+@login_required
+def member_status(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dated_action(
+        request,
+        pk,
+        StatusChangeForm,
+        lambda m, d: services.member_change_status(
+            member=m, status=d["status"], on=d["on"], correction=d["correction"], by=request.user
+        ),
+        _("Change the status of %(name)s"),
+    )
+
+
+@login_required
+def member_move(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dated_action(
+        request,
+        pk,
+        MoveForm,
+        lambda m, d: services.member_move(
+            member=m, organization=d["organization"], on=d["on"], by=request.user
+        ),
+        _("Move %(name)s to another organization"),
+        organizations=access.writable_organizations(request.user),
+    )
+
+
+@login_required
+def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dated_action(
+        request,
+        pk,
+        LeaveForm,
+        lambda m, d: services.member_leave(
+            member=m, status=d["status"], on=d["on"], reason=d["reason"], by=request.user
+        ),
+        _("Record that %(name)s left"),
+    )
+
+
+@login_required
+def roster_template(request: HttpRequest) -> HttpResponse:
+    stream = io.BytesIO()
+    roster.write_template(stream)
+    stream.seek(0)
+    return FileResponse(
+        stream, as_attachment=True, filename="roster-template.xlsx", content_type=XLSX
+    )
+
+
+@login_required
+def roster_import(request: HttpRequest) -> HttpResponse:
+    writable = access.writable_organizations(request.user)
+    if not writable.exists():
+        return _forbidden(request)
+    form = RosterImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            form.add_error("file", _("The file is too large."))
+        else:
+            result = roster.roster_import(file=upload, organizations=writable, by=request.user)
+            if result.ok:
+                messages.success(
+                    request, _("%(count)s members imported.") % {"count": result.created}
+                )
+                return redirect("members:member_list")
+    return render(request, "members/roster_import.html", {"form": form, "result": result})
+
+
+@login_required
+def member_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as a workbook: streamed when small, a background job when large."""
+    member_filter = _filtered(request)
+    if not member_filter.is_valid():
+        messages.error(request, _("The filters are not valid."))
+        return redirect("members:member_list")
+    members = member_filter.qs
+    if members.count() > settings.ROSTER_EXPORT_INLINE_LIMIT:
+        job = job_start(kind="roster_export", user=request.user, params=request.GET.dict())
+        return redirect("reports:job_detail", pk=job.pk)
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+    roster.write_roster(spool, members)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename="roster.xlsx", content_type=XLSX)

@@ -1,0 +1,9 @@
+from .access import can_manage_tree, user_role
+
+
+def party_context(request) -> dict:
+    """The signed-in user's role, for the navigation bar."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"party_role": user_role(user), "can_manage_tree": can_manage_tree(user)}

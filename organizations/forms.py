@@ -1,0 +1,115 @@
+"""Organization, position and rules forms; tree rules are checked by the services."""
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from members.models import Member
+
+from .models import Organization, Policy, Position
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _helper(label: str) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "code",
+            "kind",
+            "parent",
+            "unit",
+            "founded_on",
+            "term_elected_on",
+            "term_years",
+            "term_ends_on",
+        ]
+        widgets = {
+            "founded_on": DATE_WIDGET,
+            "term_elected_on": DATE_WIDGET,
+            "term_ends_on": DATE_WIDGET,
+        }
+        help_texts = {
+            "term_years": gettext_lazy("Left empty: 5 for committees, 3 for branches."),
+            "term_ends_on": gettext_lazy("Left empty: the election date plus the term length."),
+        }
+
+    def __init__(self, *args, parents: QuerySet[Organization] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save"))
+        if parents is None:
+            del self.fields["parent"]  # the user's own top organization stays where it is
+        else:
+            self.fields["parent"].queryset = parents.active().order_by("code")
+
+    def clean(self):
+        data = super().clean()
+        today = datetime.date.today()
+        for name in ("founded_on", "term_elected_on"):
+            if data.get(name) and data[name] > today:
+                self.add_error(name, _("The date cannot be in the future."))
+        elected, ends = data.get("term_elected_on"), data.get("term_ends_on")
+        if ends and not elected:
+            self.add_error("term_elected_on", _("Give the election date of the current term."))
+        if elected and ends and ends <= elected:
+            self.add_error("term_ends_on", _("A term ends after it was elected."))
+        return data
+
+
+class DissolveForm(forms.Form):
+    on = forms.DateField(label=gettext_lazy("dissolved on"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Dissolve"))
+
+
+class PositionForm(forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = ["post", "member", "started_on"]
+        widgets = {"started_on": DATE_WIDGET}
+
+    def __init__(self, *args, members: QuerySet[Member], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members.order_by("name")
+        self.helper = _helper(_("Assign"))
+
+    def clean_started_on(self):
+        value = self.cleaned_data["started_on"]
+        if value > datetime.date.today():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+
+class PositionEndForm(forms.Form):
+    ended_on = forms.DateField(label=gettext_lazy("to"), widget=DATE_WIDGET)
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = Policy
+        fields = [
+            "term_warning_days",
+            "branch_max_members",
+            "branch_min_full_members",
+            "general_branch_min_members",
+            "party_committee_min_members",
+            "committee_required_from",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save"))

@@ -1,0 +1,245 @@
+"""The organization tree, its positions, the users' roles and the configurable rules."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Kind(models.TextChoices):
+    WORKING_COMMITTEE = "working_committee", _("working committee")
+    PARTY_COMMITTEE = "party_committee", _("party committee")
+    GENERAL_BRANCH = "general_branch", _("general branch")
+    BRANCH = "branch", _("branch")
+    JOINT_BRANCH = "joint_branch", _("joint branch")
+
+
+BRANCH_KINDS = frozenset({Kind.BRANCH, Kind.JOINT_BRANCH})
+
+# Which kinds may stand directly above each kind (domain.md section 1).
+ALLOWED_PARENT_KINDS: dict[str, frozenset[str]] = {
+    Kind.WORKING_COMMITTEE: frozenset(),
+    Kind.PARTY_COMMITTEE: frozenset({Kind.WORKING_COMMITTEE, Kind.PARTY_COMMITTEE}),
+    Kind.GENERAL_BRANCH: frozenset({Kind.WORKING_COMMITTEE, Kind.PARTY_COMMITTEE}),
+    Kind.BRANCH: frozenset({Kind.WORKING_COMMITTEE, Kind.PARTY_COMMITTEE, Kind.GENERAL_BRANCH}),
+    Kind.JOINT_BRANCH: frozenset(
+        {Kind.WORKING_COMMITTEE, Kind.PARTY_COMMITTEE, Kind.GENERAL_BRANCH}
+    ),
+}
+
+# Term length in years by kind: committees 5, general branches and branches 3.
+TERM_YEARS: dict[str, int] = {
+    Kind.WORKING_COMMITTEE: 5,
+    Kind.PARTY_COMMITTEE: 5,
+    Kind.GENERAL_BRANCH: 3,
+    Kind.BRANCH: 3,
+    Kind.JOINT_BRANCH: 3,
+}
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("active")
+    DISSOLVED = "dissolved", _("dissolved")
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def active(self) -> "OrganizationQuerySet":
+        return self.filter(status=Status.ACTIVE)
+
+    def subtree_of(self, organization_id: int) -> "OrganizationQuerySet":
+        """The organization and all below it: one indexed join on the closure table."""
+        return self.filter(ancestor_links__ancestor_id=organization_id)
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    unit = models.CharField(_("unit (organ)"), max_length=120, blank=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    term_elected_on = models.DateField(_("current term elected on"), null=True, blank=True)
+    term_years = models.PositiveSmallIntegerField(_("term length (years)"), null=True, blank=True)
+    term_ends_on = models.DateField(_("current term ends on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+
+    history = HistoricalRecords()
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["parent", "code"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_branch(self) -> bool:
+        return self.kind in BRANCH_KINDS
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == Status.ACTIVE
+
+
+class OrganizationClosure(models.Model):
+    """One row per (ancestor, descendant) pair, the node itself included at depth 0.
+
+    Every subtree is one indexed lookup, and figures for all subtrees at once are one join
+    and one GROUP BY (see the performance facts in the setup recipe).
+    """
+
+    ancestor = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="descendant_links"
+    )
+    descendant = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="ancestor_links"
+    )
+    depth = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ancestor", "descendant"], name="closure_unique_pair")
+        ]
+        indexes = [models.Index(fields=["descendant", "ancestor"])]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} → {self.descendant_id} ({self.depth})"
+
+
+class Post(models.TextChoices):
+    SECRETARY = "secretary", _("secretary")
+    DEPUTY_SECRETARY = "deputy_secretary", _("deputy secretary")
+    ORGANIZATION = "organization", _("organization member")
+    PROPAGANDA = "propaganda", _("propaganda member")
+    DISCIPLINE = "discipline", _("discipline inspection member")
+    COMMITTEE_MEMBER = "committee_member", _("committee member")
+
+
+SINGLE_POSTS = frozenset(
+    {Post.SECRETARY, Post.DEPUTY_SECRETARY, Post.ORGANIZATION, Post.PROPAGANDA, Post.DISCIPLINE}
+)
+
+
+class PositionQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None) -> "PositionQuerySet":
+        on = on or datetime.date.today()
+        return self.filter(Q(started_on__lte=on), Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+
+
+class Position(models.Model):
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    post = models.CharField(_("post"), max_length=24, choices=Post.choices)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["organization", "post", "-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "post"],
+                condition=Q(ended_on__isnull=True) & ~Q(post="committee_member"),
+                name="one_open_holder_per_single_post",
+                violation_error_message=_("This post already has a current holder."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="position_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.get_post_display()} · {self.member}"
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("committee staff")
+    SECRETARY = "secretary", _("branch secretary")
+    VIEWER = "viewer", _("viewer")
+
+
+class UserRole(models.Model):
+    """Binds a user to one organization with a role; organizations/access.py reads it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="party_role"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("user role")
+        verbose_name_plural = _("user roles")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organization}"
+
+
+class Policy(models.Model):
+    """Configurable rules (domain.md marks them configurable); one row, edited in the app."""
+
+    term_warning_days = models.PositiveSmallIntegerField(
+        _("warn when a term ends within (days)"), default=90
+    )
+    branch_max_members = models.PositiveSmallIntegerField(_("most members of a branch"), default=50)
+    branch_min_full_members = models.PositiveSmallIntegerField(
+        _("fewest full members of a branch"), default=3
+    )
+    general_branch_min_members = models.PositiveSmallIntegerField(
+        _("a general branch has more than (members)"), default=50
+    )
+    party_committee_min_members = models.PositiveSmallIntegerField(
+        _("a party committee has more than (members)"), default=100
+    )
+    committee_required_from = models.PositiveSmallIntegerField(
+        _("branch committee required from (full members)"), default=7
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rules")
+        verbose_name_plural = _("rules")
+
+    def __str__(self) -> str:
+        return str(_("rules"))
+
+    @classmethod
+    def current(cls) -> "Policy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy

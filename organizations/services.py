@@ -1,0 +1,215 @@
+"""Writes to the organization tree. The closure table is kept here and nowhere else."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
+
+from members.choices import CURRENT_STATUSES
+from partybuild.dates import add_years
+
+from .models import (
+    ALLOWED_PARENT_KINDS,
+    SINGLE_POSTS,
+    TERM_YEARS,
+    Kind,
+    Organization,
+    OrganizationClosure,
+    Position,
+    Status,
+)
+
+
+def check_parent(kind: str, parent: Organization | None) -> None:
+    """Raise a ValidationError on `parent` when the tree rules forbid this placement."""
+    allowed = ALLOWED_PARENT_KINDS[kind]
+    kind_label = Kind(kind).label
+    if parent is None:
+        if allowed:
+            raise ValidationError(
+                {
+                    "parent": _("A %(kind)s must sit under a parent organization.")
+                    % {"kind": kind_label}
+                }
+            )
+        return
+    if not allowed:
+        raise ValidationError(
+            {
+                "parent": _("A %(kind)s is the top of the tree and has no parent.")
+                % {"kind": kind_label}
+            }
+        )
+    if parent.kind not in allowed:
+        raise ValidationError(
+            {
+                "parent": _("A %(kind)s cannot sit under a %(parent_kind)s.")
+                % {"kind": kind_label, "parent_kind": Kind(parent.kind).label}
+            }
+        )
+    if not parent.is_active:
+        raise ValidationError({"parent": _("The parent organization has been dissolved.")})
+
+
+def check_term(
+    kind: str, elected_on: datetime.date | None, years: int | None, ends_on: datetime.date | None
+) -> None:
+    """An election may move by at most one year from the nominal end (with approval)."""
+    if elected_on is None:
+        return
+    nominal = add_years(elected_on, years or TERM_YEARS[kind])
+    if ends_on is not None and not (add_years(nominal, -1) <= ends_on <= add_years(nominal, 1)):
+        raise ValidationError(
+            {
+                "term_ends_on": _(
+                    "A term may end at most one year before or after its nominal end (%(date)s)."
+                )
+                % {"date": nominal.isoformat()}
+            }
+        )
+
+
+def fill_term(org: Organization) -> None:
+    """Default the term length by kind and the end date from the election date."""
+    if org.term_elected_on is None:
+        return
+    if not org.term_years:
+        org.term_years = TERM_YEARS[org.kind]
+    if org.term_ends_on is None:
+        org.term_ends_on = add_years(org.term_elected_on, org.term_years)
+
+
+def _link_into_tree(org: Organization) -> None:
+    links = [OrganizationClosure(ancestor_id=org.pk, descendant_id=org.pk, depth=0)]
+    if org.parent_id:
+        links += [
+            OrganizationClosure(ancestor_id=a.ancestor_id, descendant_id=org.pk, depth=a.depth + 1)
+            for a in OrganizationClosure.objects.filter(descendant_id=org.parent_id)
+        ]
+    OrganizationClosure.objects.bulk_create(links)
+
+
+@transaction.atomic
+def organization_create(*, organization: Organization) -> Organization:
+    """Save a new organization and link it into the tree."""
+    check_parent(organization.kind, organization.parent)
+    fill_term(organization)
+    check_term(
+        organization.kind,
+        organization.term_elected_on,
+        organization.term_years,
+        organization.term_ends_on,
+    )
+    organization.depth = organization.parent.depth + 1 if organization.parent else 0
+    organization.save()
+    _link_into_tree(organization)
+    return organization
+
+
+def _check_kind_change(org: Organization) -> None:
+    if org.is_branch and org.children.exists():
+        raise ValidationError({"kind": _("A branch cannot have child organizations.")})
+    for child in org.children.all():
+        if org.kind not in ALLOWED_PARENT_KINDS[child.kind]:
+            raise ValidationError(
+                {
+                    "kind": _("Its child %(child)s cannot sit under a %(kind)s.")
+                    % {"child": child.name, "kind": Kind(org.kind).label}
+                }
+            )
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, fields: list[str]) -> Organization:
+    """Save changed fields; a new parent moves the whole subtree."""
+    old = Organization.objects.select_for_update().get(pk=organization.pk)
+    check_parent(organization.kind, organization.parent)
+    if "kind" in fields:
+        _check_kind_change(organization)
+    fill_term(organization)
+    check_term(
+        organization.kind,
+        organization.term_elected_on,
+        organization.term_years,
+        organization.term_ends_on,
+    )
+    moved = old.parent_id != organization.parent_id
+    if moved:
+        _move_subtree(organization)
+        fields = [*fields, "depth"]
+    organization.save(update_fields=sorted({*fields, "term_years", "term_ends_on"}))
+    return organization
+
+
+def _move_subtree(org: Organization) -> None:
+    subtree_ids = list(
+        OrganizationClosure.objects.filter(ancestor_id=org.pk).values_list(
+            "descendant_id", flat=True
+        )
+    )
+    if org.parent_id in subtree_ids:
+        raise ValidationError({"parent": _("An organization cannot be moved under itself.")})
+    # Cut the links from the old ancestors to every node of the subtree ...
+    OrganizationClosure.objects.filter(descendant_id__in=subtree_ids).exclude(
+        ancestor_id__in=subtree_ids
+    ).delete()
+    # ... and link the new ancestors to every node, at the right depth.
+    new_ancestors = list(OrganizationClosure.objects.filter(descendant_id=org.parent_id))
+    inner = list(OrganizationClosure.objects.filter(ancestor_id=org.pk))
+    OrganizationClosure.objects.bulk_create(
+        OrganizationClosure(
+            ancestor_id=a.ancestor_id, descendant_id=d.descendant_id, depth=a.depth + 1 + d.depth
+        )
+        for a in new_ancestors
+        for d in inner
+    )
+    org.depth = Organization.objects.get(pk=org.parent_id).depth + 1
+    depth_below_org = OrganizationClosure.objects.filter(
+        ancestor_id=org.pk, descendant_id=OuterRef("pk")
+    ).values("depth")
+    Organization.objects.filter(pk__in=subtree_ids).exclude(pk=org.pk).update(
+        depth=Subquery(depth_below_org) + org.depth
+    )
+
+
+@transaction.atomic
+def organization_dissolve(*, organization: Organization, on: datetime.date) -> Organization:
+    """Mark dissolved; refused while it still has members or active child organizations."""
+    if organization.children.filter(status=Status.ACTIVE).exists():
+        raise ValidationError(
+            _("Move or dissolve its child organizations before dissolving this organization.")
+        )
+    if organization.members.filter(status__in=CURRENT_STATUSES).exists():
+        raise ValidationError(_("Move its members to another organization before dissolving it."))
+    organization.status = Status.DISSOLVED
+    organization.dissolved_on = on
+    organization.save(update_fields=["status", "dissolved_on"])
+    Position.objects.filter(organization=organization, ended_on__isnull=True).update(ended_on=on)
+    return organization
+
+
+@transaction.atomic
+def position_assign(*, position: Position) -> Position:
+    """Give a post to a member of the organization; one current holder per single post."""
+    if position.post in SINGLE_POSTS:
+        taken = Position.objects.current(position.started_on).filter(
+            organization_id=position.organization_id, post=position.post
+        )
+        if position.pk:
+            taken = taken.exclude(pk=position.pk)
+        if taken.exists():
+            raise ValidationError(
+                {"post": _("This post already has a current holder; end that term first.")}
+            )
+    position.save()
+    return position
+
+
+def position_end(*, position: Position, on: datetime.date) -> Position:
+    if on < position.started_on:
+        raise ValidationError({"ended_on": _("A post cannot end before it started.")})
+    position.ended_on = on
+    position.save(update_fields=["ended_on"])
+    return position

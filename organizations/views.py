@@ -1,0 +1,285 @@
+"""Tree, organization pages and positions. Every lookup goes through organizations.access."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members.models import Member
+
+from . import access, services
+from .forms import DissolveForm, OrganizationForm, PolicyForm, PositionEndForm, PositionForm
+from .health import health_of
+from .models import Organization, OrganizationClosure, Policy, Position, Status
+
+
+def _organization(request: HttpRequest, pk: int, *, write: bool = False) -> Organization:
+    return access.get_for_user(Organization.objects, request.user, via="self", write=write, pk=pk)
+
+
+def _organization_for_tree_change(request: HttpRequest, pk: int) -> Organization:
+    org = _organization(request, pk, write=True)
+    if not access.can_manage_tree(request.user):
+        raise PermissionDenied
+    return org
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    roots = list(access.scope_roots(request.user))
+    if len(roots) == 1 and roots[0].is_branch:
+        return redirect("organizations:organization_detail", pk=roots[0].pk)
+    return redirect("organizations:tree")
+
+
+def _rows(organizations: list[Organization]) -> list[dict]:
+    """Tree or table rows with subtree counts, flags and child counts in 4 queries."""
+    health = health_of(organizations)
+    child_counts = dict(
+        Organization.objects.filter(parent__in=organizations, status=Status.ACTIVE)
+        .values("parent")
+        .annotate(n=Count("id"))
+        .values_list("parent", "n")
+    )
+    return [
+        {"org": o, "health": health[o.pk], "children": child_counts.get(o.pk, 0)}
+        for o in organizations
+    ]
+
+
+@login_required
+def tree(request: HttpRequest) -> HttpResponse:
+    roots = list(access.scope_roots(request.user))
+    return render(request, "organizations/tree.html", {"rows": _rows(roots)})
+
+
+@login_required
+def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
+    org = _organization(request, pk)
+    children = list(org.children.filter(status=Status.ACTIVE).order_by("code"))
+    return render(
+        request,
+        "organizations/_tree_rows.html",
+        {"rows": _rows(children), "level": org.depth + 1 - _root_depth(request)},
+    )
+
+
+def _root_depth(request: HttpRequest) -> int:
+    root = access.scope_roots(request.user).first()
+    return root.depth if root else 0
+
+
+@login_required
+def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = _organization(request, pk)
+    visible = access.visible_organizations(request.user)
+    ancestors = (
+        Organization.objects.filter(descendant_links__descendant=org, pk__in=visible.values("pk"))
+        .exclude(pk=org.pk)
+        .order_by("depth")
+    )
+    children = list(org.children.order_by("status", "code"))
+    health = health_of([org])[org.pk]
+    positions = (
+        Position.objects.current()
+        .filter(organization=org)
+        .select_related("member")
+        .order_by("post")
+    )
+    direct_members = Member.objects.current().filter(organization=org).order_by("name")[:50]
+    can_write = access.writable_organizations(request.user).filter(pk=org.pk).exists()
+    return render(
+        request,
+        "organizations/organization_detail.html",
+        {
+            "org": org,
+            "ancestors": ancestors,
+            "health": health,
+            "child_rows": _rows(children),
+            "positions": positions,
+            "direct_members": direct_members,
+            "direct_member_count": Member.objects.current().filter(organization=org).count(),
+            "can_write": can_write,
+            "can_manage": can_write and access.can_manage_tree(request.user),
+            "is_scope_root": org in access.scope_roots(request.user),
+        },
+    )
+
+
+def _parent_choices(request: HttpRequest, org: Organization | None):
+    parents = access.writable_organizations(request.user).exclude(
+        kind__in=["branch", "joint_branch"]
+    )
+    if org is not None:
+        subtree = OrganizationClosure.objects.filter(ancestor=org).values("descendant")
+        parents = parents.exclude(pk__in=subtree)
+    return parents
+
+
+@login_required
+def organization_create(request: HttpRequest) -> HttpResponse:
+    if not access.can_manage_tree(request.user):
+        raise PermissionDenied
+    initial = {}
+    parent_id = request.GET.get("parent")
+    if parent_id and parent_id.isdigit():
+        initial["parent"] = _organization(request, int(parent_id), write=True)
+    form = OrganizationForm(
+        request.POST or None, initial=initial, parents=_parent_choices(request, None)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organization_create(organization=form.save(commit=False))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Organization created."))
+            return redirect("organizations:organization_detail", pk=org.pk)
+    return render(
+        request,
+        "organizations/organization_form.html",
+        {"form": form, "title": _("New organization")},
+    )
+
+
+@login_required
+def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    org = _organization_for_tree_change(request, pk)
+    is_root = org in access.scope_roots(request.user)
+    form = OrganizationForm(
+        request.POST or None,
+        instance=org,
+        parents=None if is_root else _parent_choices(request, org),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(
+                organization=form.save(commit=False), fields=form.changed_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Organization saved."))
+            return redirect("organizations:organization_detail", pk=org.pk)
+    return render(
+        request,
+        "organizations/organization_form.html",
+        {"form": form, "org": org, "title": _("Edit %(name)s") % {"name": org.name}},
+    )
+
+
+@login_required
+def organization_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
+    org = _organization_for_tree_change(request, pk)
+    if org in access.scope_roots(request.user):
+        raise PermissionDenied
+    form = DissolveForm(request.POST or None, initial={"on": datetime.date.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_dissolve(organization=org, on=form.cleaned_data["on"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Organization dissolved."))
+            return redirect("organizations:organization_detail", pk=org.pk)
+    return render(
+        request,
+        "organizations/organization_form.html",
+        {"form": form, "org": org, "title": _("Dissolve %(name)s") % {"name": org.name}},
+    )
+
+
+@login_required
+def position_add(request: HttpRequest, pk: int) -> HttpResponse:
+    org = _organization(request, pk, write=True)
+    candidates = Member.objects.party_members().filter(organization__ancestor_links__ancestor=org)
+    form = PositionForm(
+        request.POST or None,
+        members=candidates,
+        initial={"started_on": datetime.date.today()},
+    )
+    if request.method == "POST" and form.is_valid():
+        position = form.save(commit=False)
+        position.organization = org
+        try:
+            services.position_assign(position=position)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Post assigned."))
+            return redirect("organizations:organization_detail", pk=org.pk)
+    return render(
+        request,
+        "organizations/organization_form.html",
+        {"form": form, "org": org, "title": _("Assign a post in %(name)s") % {"name": org.name}},
+    )
+
+
+@login_required
+@require_POST
+def position_end(request: HttpRequest, pk: int) -> HttpResponse:
+    position = get_object_or_404(
+        access.scoped(Position.objects, request.user, write=True), pk=pk, ended_on__isnull=True
+    )
+    form = PositionEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.position_end(position=position, on=form.cleaned_data["ended_on"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Term of office ended."))
+    else:
+        messages.error(request, _("Give a valid end date."))
+    return redirect("organizations:organization_detail", pk=position.organization_id)
+
+
+@login_required
+def policy_edit(request: HttpRequest) -> HttpResponse:
+    """The configurable rules; working-committee staff (top of the tree) and superusers."""
+    role = access.user_role(request.user)
+    top_staff = (
+        role is not None
+        and access.can_manage_tree(request.user)
+        and (role.organization.parent_id is None)
+    )
+    if not (request.user.is_superuser or top_staff):
+        raise PermissionDenied
+    form = PolicyForm(request.POST or None, instance=Policy.current())
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Rules saved."))
+        return redirect("organizations:policy_edit")
+    return render(
+        request, "organizations/organization_form.html", {"form": form, "title": _("Rules")}
+    )
+
+
+@login_required
+def organization_search(request: HttpRequest) -> HttpResponse:
+    """Find an organization in scope by name or code."""
+    query = request.GET.get("q", "").strip()
+    results = []
+    if query:
+        results = (
+            access.scoped(Organization.objects, request.user, via="self")
+            .filter(Q(name__contains=query) | Q(code__istartswith=query))
+            .order_by("code")[:50]
+        )
+    return render(
+        request, "organizations/organization_search.html", {"q": query, "results": results}
+    )

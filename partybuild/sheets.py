@@ -1,0 +1,227 @@
+"""Spreadsheet import and export shared by the roster and organization imports.
+
+Headers and choice values are matched in every UI language (and by their codes), so a
+template downloaded in English imports in Chinese and the other way round. Errors carry
+the spreadsheet's own line numbers.
+"""
+
+import datetime
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+TEXT, DATE, CHOICE, BOOL, INT = "text", "date", "choice", "bool", "int"
+_TRUE = {"1", "y", "yes", "true", "是", "√"}
+_FALSE = {"", "0", "n", "no", "false", "否"}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Any  # a lazy translation
+    kind: str = TEXT
+    choices: tuple = ()  # (value, lazy label) pairs for CHOICE
+    required: bool = False
+    width: int = 14
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = _("line %(line)s") % {"line": self.line}
+        return (
+            f"{where} · {self.column}: {self.message}"
+            if self.column
+            else f"{where}: {self.message}"
+        )
+
+
+@dataclass
+class SheetRows:
+    rows: list[tuple[int, dict]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+class SheetError(Exception):
+    """The file as a whole cannot be read (not a workbook, wrong headers)."""
+
+
+def _in_every_language(text) -> set[str]:
+    names = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.add(_normal(str(text)))
+    return names
+
+
+def _normal(text: Any) -> str:
+    return re.sub(r"[\s*（）()]", "", str(text or "")).lower()
+
+
+def _choice_lookup(column: Column) -> dict[str, str]:
+    lookup = {}
+    for value, label in column.choices:
+        lookup[_normal(value)] = value
+        for name in _in_every_language(label):
+            lookup[name] = value
+    return lookup
+
+
+def _convert(column: Column, raw: Any, lookup: dict[str, str]) -> Any:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if column.kind == BOOL:
+            return False
+        return None
+    if column.kind == DATE:
+        return _to_date(raw)
+    if column.kind == CHOICE:
+        try:
+            return lookup[_normal(raw)]
+        except KeyError:
+            message = _("'%(value)s' is not one of the allowed values.") % {"value": raw}
+            raise ValueError(message) from None
+    if column.kind == BOOL:
+        text = _normal(raw)
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise ValueError(_("Write 是 or 否 (yes or no)."))
+    if column.kind == INT:
+        if isinstance(raw, float) and raw.is_integer():
+            return int(raw)
+        if isinstance(raw, int) or (isinstance(raw, str) and raw.strip().isdigit()):
+            return int(raw)
+        raise ValueError(_("'%(value)s' is not a whole number.") % {"value": raw})
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return str(raw).strip()
+
+
+def _to_date(raw: Any) -> datetime.date:
+    if isinstance(raw, datetime.datetime):
+        return raw.date()
+    if isinstance(raw, datetime.date):
+        return raw
+    text = str(raw).strip()
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(_("'%(value)s' is not a date; write it as 2024-07-01.") % {"value": raw})
+
+
+def read_sheet(file: BinaryIO, columns: list[Column]) -> SheetRows:
+    """Read the first sheet: header on line 1, one record a line, empty lines skipped."""
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a non-workbook
+        raise SheetError(_("This file is not an Excel workbook (.xlsx).")) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        lines = sheet.iter_rows(values_only=True)
+        header = next(lines, None)
+        positions = _match_header(header or (), columns)
+        lookups = {c.key: _choice_lookup(c) for c in columns if c.kind == CHOICE}
+        result = SheetRows()
+        for line, values in enumerate(lines, start=2):
+            if not any(v is not None and str(v).strip() for v in values):
+                continue
+            result.rows.append((line, _read_line(line, values, positions, lookups, result.errors)))
+        return result
+    finally:
+        workbook.close()
+
+
+def _match_header(header: tuple, columns: list[Column]) -> dict[Column, int]:
+    names = {_normal(h): i for i, h in enumerate(header) if h is not None}
+    positions, missing = {}, []
+    for column in columns:
+        found = [names[n] for n in _in_every_language(column.label) | {column.key} if n in names]
+        if found:
+            positions[column] = found[0]
+        elif column.required:
+            missing.append(str(column.label))
+    if missing:
+        raise SheetError(
+            _("Line 1 lacks the columns: %(columns)s. Use the downloadable template.")
+            % {"columns": "、".join(missing)}
+        )
+    return positions
+
+
+def _read_line(line, values, positions, lookups, errors: list[RowError]) -> dict:
+    record = {}
+    for column, index in positions.items():
+        raw = values[index] if index < len(values) else None
+        try:
+            record[column.key] = _convert(column, raw, lookups.get(column.key, {}))
+        except ValueError as exc:
+            errors.append(RowError(line, str(column.label), str(exc)))
+            record[column.key] = None
+    return record
+
+
+def form_errors(line: int, form, labels: dict[str, str]) -> list[RowError]:
+    """A bound form's errors as row errors, named by the spreadsheet's column labels."""
+    return [
+        RowError(line, labels.get(name, ""), message)
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+
+
+def write_sheet(
+    stream: BinaryIO, columns: list[Column], rows: Iterable[Iterable[Any]], *, title: str
+) -> int:
+    """Write a header and rows in openpyxl's write-only mode; returns the row count."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    for i, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = column.width
+    sheet.freeze_panes = "A2"
+    sheet.append([_header_cell(sheet, column) for column in columns])
+    count = 0
+    for row in rows:
+        sheet.append(list(row))
+        count += 1
+    workbook.save(stream)
+    return count
+
+
+def _header_cell(sheet, column: Column):
+    cell = WriteOnlyCell(sheet, value=str(column.label))
+    cell.font = Font(bold=True)
+    if column.required:
+        cell.fill = PatternFill("solid", fgColor="FFF2CC")
+    return cell
+
+
+def display_value(column: Column, value: Any) -> Any:
+    """A Python value as the template expects it back (labels for choices, 是/否)."""
+    if value is None:
+        return None
+    if column.kind == CHOICE:
+        return str(dict(column.choices).get(value, value))
+    if column.kind == BOOL:
+        return _("yes") if value else _("no")
+    return value
+
+
+def iter_display(columns: list[Column], records: Iterable[dict]) -> Iterator[list[Any]]:
+    for record in records:
+        yield [display_value(c, record.get(c.key)) for c in columns]

@@ -1,0 +1,35 @@
+"""Background job pages: progress, status for polling, download."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+
+from .models import Job, JobStatus
+
+
+def _job(request: HttpRequest, pk: int) -> Job:
+    """A job is its starter's own: anyone else gets 404."""
+    return get_object_or_404(Job, pk=pk, user=request.user)
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "reports/job_detail.html", {"job": _job(request, pk)})
+
+
+@login_required
+def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    job = _job(request, pk)
+    return JsonResponse(
+        {"status": job.status, "label": job.get_status_display(), "progress": job.progress}
+    )
+
+
+@login_required
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if job.status != JobStatus.DONE or not job.file:
+        raise Http404
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1]
+    )
