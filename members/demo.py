@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
-from stdnum.cn import ric
 
 from organizations.models import (
     TERM_YEARS,
@@ -27,6 +26,7 @@ from organizations.models import (
 from partybuild.dates import add_years
 
 from .choices import ETHNIC_GROUPS, Education, Event, Gender, Occupation, Status
+from .idnumber import check_character
 from .models import Member, MembershipRecord
 
 ANCHOR = datetime.date(2026, 10, 31)  # fixed, so the dataset is the same on every run
@@ -187,7 +187,7 @@ class _Builder:
         while True:
             seq = self.rng.randint(0, 499) * 2 + (1 if gender == Gender.MALE else 0)
             body = f"{self.rng.choice(AREAS)}{birth:%Y%m%d}{seq:03d}"
-            number = body + ric.calc_check_digit(body)
+            number = body + check_character(body)
             if number not in self.used_ids:
                 self.used_ids.add(number)
                 return number

@@ -11,7 +11,7 @@ from .models import Member
 def _write_roster(job, stream) -> str:
     """The job user's filtered roster, scoped again inside the worker."""
     member_filter = MemberFilter(
-        job.params or None,
+        job.params,
         queryset=access.scoped(Member.objects.all(), job.user),
         organizations=access.visible_organizations(job.user),
     )

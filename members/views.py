@@ -42,7 +42,7 @@ def _member(request: HttpRequest, pk: int, *, write: bool = False) -> Member:
 
 def _filtered(request: HttpRequest) -> MemberFilter:
     return MemberFilter(
-        request.GET or None,
+        request.GET,
         queryset=access.scoped(Member.objects.select_related("organization"), request.user),
         organizations=access.visible_organizations(request.user),
     )

@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from members.roster import roster_import
+from organizations.models import Organization
+
+
+class Command(BaseCommand):
+    help = (
+        "Import members from a roster .xlsx file (the template of the member import page). "
+        "Every line is checked; if any is wrong nothing is imported and each wrong line is "
+        "listed with its line number."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the roster .xlsx file")
+
+    def handle(self, *args, file, **options):
+        try:
+            stream = open(file, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
+        with stream:
+            result = roster_import(file=stream, organizations=Organization.objects.all())
+        if not result.ok:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(result.errors)} problem(s); nothing was imported.")
+        self.stdout.write(f"Imported {result.created} members.")

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Start or stop PostgreSQL, Redis and a Celery worker on 127.0.0.1 for the test run.
+#   scripts/services.sh start   -> starts what is not running, remembers what it started
+#   scripts/services.sh stop    -> stops only what this script started
+set -euo pipefail
+cd "$(dirname "$0")/.."
+run=$PWD/run
+mkdir -p "$run"
+PG_VERSION=${PG_VERSION:-15}
+REDIS_PORT=${REDIS_PORT:-6379}
+
+start_postgres() {
+  pg_lsclusters -h | grep -q "^$PG_VERSION *main" || pg_createcluster "$PG_VERSION" main >/dev/null
+  if ! pg_lsclusters -h | grep -q "^$PG_VERSION *main.*online"; then
+    pg_ctlcluster "$PG_VERSION" main start -- -o "-c listen_addresses=127.0.0.1"
+    touch "$run/started-postgres"
+  fi
+  pg_isready -h 127.0.0.1 -t 30 >/dev/null
+  su postgres -c "psql -q -v ON_ERROR_STOP=1" <<'SQL'
+DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname='partybuild')
+  THEN CREATE ROLE partybuild LOGIN PASSWORD 'partybuild' CREATEDB; END IF; END$$;
+SELECT 'CREATE DATABASE partybuild OWNER partybuild'
+ WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname='partybuild')\gexec
+SQL
+}
+
+start_redis() {
+  if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --save "" \
+      --appendonly no --pidfile "$run/redis.pid" --logfile "$run/redis.log"
+    touch "$run/started-redis"
+    for _ in $(seq 50); do redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  fi
+}
+
+stop_all() {
+  if [ -f "$run/started-redis" ]; then
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    rm -f "$run/started-redis"
+  fi
+  if [ -f "$run/started-postgres" ]; then
+    pg_ctlcluster "$PG_VERSION" main stop -m fast || true
+    rm -f "$run/started-postgres"
+  fi
+}
+
+case "${1:-}" in
+  start) start_postgres; start_redis ;;
+  stop) stop_all ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac

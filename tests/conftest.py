@@ -1,0 +1,93 @@
+"""The named cast every test can use.
+
+The tree:          W (working committee)
+                   ├── P1 (party committee)
+                   │   ├── G1 (general branch)
+                   │   │   ├── B1 (branch)   ← Alice, secretary
+                   │   │   └── B2 (branch)   ← Bob, secretary
+                   │   └── B3 (branch)
+                   └── P2 (party committee)
+                       └── B4 (branch)
+Users: Wendy (staff of W), Paul (staff of P1), Alice (secretary of B1), Bob (secretary of B2),
+Victor (viewer of W), Nora (no role), root (superuser).
+"""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from organizations.models import Kind, Policy, Role, UserRole
+from partybuild.celery import app as celery_app
+
+from .factories import make_member, make_org
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery_unless_worker(request):
+    """Tasks run in-process, except in tests that start a real worker."""
+    eager = request.node.get_closest_marker("worker") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def tree(db):
+    w = make_org("W", Kind.WORKING_COMMITTEE, name="市直机关工委")
+    p1 = make_org("P1", Kind.PARTY_COMMITTEE, w, name="第一党委")
+    g1 = make_org("G1", Kind.GENERAL_BRANCH, p1, name="第一党总支")
+    b1 = make_org("B1", Kind.BRANCH, g1, name="第一党支部")
+    b2 = make_org("B2", Kind.BRANCH, g1, name="第二党支部")
+    b3 = make_org("B3", Kind.BRANCH, p1, name="第三党支部")
+    p2 = make_org("P2", Kind.PARTY_COMMITTEE, w, name="第二党委")
+    b4 = make_org("B4", Kind.BRANCH, p2, name="第四党支部")
+    Policy.current()
+    return SimpleNamespace(w=w, p1=p1, g1=g1, b1=b1, b2=b2, b3=b3, p2=p2, b4=b4)
+
+
+def _user(username: str, org=None, role: str | None = None, **extra):
+    user = get_user_model().objects.create_user(username, password=PASSWORD, **extra)
+    if org is not None:
+        UserRole.objects.create(user=user, organization=org, role=role)
+    return user
+
+
+@pytest.fixture
+def cast(tree):
+    return SimpleNamespace(
+        wendy=_user("wendy", tree.w, Role.STAFF),
+        paul=_user("paul", tree.p1, Role.STAFF),
+        alice=_user("alice", tree.b1, Role.SECRETARY),
+        bob=_user("bob", tree.b2, Role.SECRETARY),
+        victor=_user("victor", tree.w, Role.VIEWER),
+        nora=_user("nora"),
+        root=_user("root", is_superuser=True, is_staff=True),
+    )
+
+
+@pytest.fixture
+def people(tree):
+    """One full member in each branch, named after it."""
+    return SimpleNamespace(
+        **{
+            code: make_member(getattr(tree, code), name=f"{code.upper()}党员")
+            for code in ("b1", "b2", "b3", "b4")
+        }
+    )
+
+
+def login(client, user):
+    client.force_login(user)
+    return client

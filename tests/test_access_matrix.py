@@ -1,0 +1,184 @@
+"""Every URL against every role: own and subtree objects answer, others 404, read-only 403."""
+
+import pytest
+from django.urls import reverse
+
+from members.models import Member
+from organizations.models import Organization
+
+ALL = {"wendy", "victor", "root"}
+SUBTREE_P1 = {"b1", "b2", "g1", "p1", "b3"}
+VISIBLE = {
+    "wendy": None,  # None: everything
+    "victor": None,
+    "root": None,
+    "paul": SUBTREE_P1,
+    "alice": {"b1"},
+    "bob": {"b2"},
+    "nora": set(),
+}
+WRITERS = {"wendy", "root", "paul", "alice", "bob"}
+TREE_MANAGERS = {"wendy", "root", "paul"}
+SCOPE_ROOT = {"wendy": "w", "victor": "w", "paul": "p1", "alice": "b1", "bob": "b2"}
+
+
+def sees(user: str, org_code: str) -> bool:
+    visible = VISIBLE[user]
+    return visible is None or org_code in visible
+
+
+def expect_read(user, org):
+    return 200 if sees(user, org) else 404
+
+
+def expect_write(user, org):
+    if not sees(user, org):
+        return 404
+    return 200 if user in WRITERS else 403
+
+
+def expect_tree_change(user, org):
+    if not sees(user, org):
+        return 404
+    return 200 if user in TREE_MANAGERS else 403
+
+
+def expect_dissolve(user, org):
+    status = expect_tree_change(user, org)
+    if status == 200 and SCOPE_ROOT.get(user) == org:
+        return 403  # nobody dissolves the top of their own scope
+    return status
+
+
+# (url name, object kind, object code, method, expectation)
+OBJECT_CASES = [
+    ("organizations:organization_detail", "org", code, "get", expect_read)
+    for code in ("b1", "b2", "g1", "p2")
+] + [
+    ("organizations:tree_children", "org", code, "get", expect_read) for code in ("g1", "p2")
+] + [
+    ("organizations:organization_edit", "org", code, "get", expect_tree_change)
+    for code in ("b1", "g1", "p2")
+] + [
+    ("organizations:organization_dissolve", "org", code, "get", expect_dissolve)
+    for code in ("b1", "p1", "p2")
+] + [
+    ("organizations:position_add", "org", code, "get", expect_write) for code in ("b1", "b2", "p2")
+] + [
+    (name, "member", code, "get", expect_read)
+    for name in ("members:member_detail",)
+    for code in ("b1", "b2", "b4")
+] + [
+    ("members:member_id_reveal", "member", code, "post", expect_read) for code in ("b1", "b4")
+] + [
+    (name, "member", code, "get", expect_write)
+    for name in (
+        "members:member_edit", "members:member_status",
+        "members:member_move", "members:member_leave",
+    )
+    for code in ("b1", "b2", "b4")
+]  # fmt: skip
+
+
+def global_expectations(user: str) -> dict[str, int]:
+    writes = 200 if user in WRITERS else 403
+    return {
+        "organizations:tree": 200,
+        "organizations:organization_search": 200,
+        "members:member_list": 200,
+        "members:member_export": 200,
+        "members:roster_template": 200,
+        "members:member_create": writes,
+        "members:roster_import": writes,
+        "organizations:organization_create": 200 if user in TREE_MANAGERS else 403,
+        "organizations:policy_edit": 200 if user in {"wendy", "root"} else 403,
+    }
+
+
+def _url(name, kind, code, tree, people):
+    if kind == "org":
+        return reverse(name, args=[getattr(tree, code).pk])
+    return reverse(name, args=[getattr(people, code).pk])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user", sorted(VISIBLE))
+def test_every_view_answers_by_role(client, cast, tree, people, user):
+    client.force_login(getattr(cast, user))
+    mismatches = []
+    for name, kind, code, method, expect in OBJECT_CASES:
+        url = _url(name, kind, code, tree, people)
+        status = getattr(client, method)(url).status_code
+        if status != expect(user, code):
+            mismatches.append(
+                f"{method.upper()} {name}({code}): {status}, expected {expect(user, code)}"
+            )
+    for name, expected in global_expectations(user).items():
+        status = client.get(reverse(name)).status_code
+        if status != expected:
+            mismatches.append(f"GET {name}: {status}, expected {expected}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login_everywhere(client, tree, people):
+    urls = [_url(n, k, c, tree, people) for n, k, c, _m, _e in OBJECT_CASES]
+    urls += [reverse(name) for name in global_expectations("nora")]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login")), url
+
+
+@pytest.mark.django_db
+def test_secretary_list_and_export_hold_only_own_branch(client, cast, people):
+    client.force_login(cast.alice)
+    page = client.get(reverse("members:member_list")).content.decode()
+    assert people.b1.name in page
+    assert people.b2.name not in page and people.b4.name not in page
+    tree_page = client.get(reverse("organizations:tree")).content.decode()
+    assert "第二党支部" not in tree_page
+
+
+@pytest.mark.django_db
+def test_secretary_cannot_write_sibling_member_by_post(client, cast, people):
+    client.force_login(cast.alice)
+    url = reverse("members:member_leave", args=[people.b2.pk])
+    response = client.post(url, {"status": "deceased", "on": "2024-01-01", "reason": "x"})
+    assert response.status_code == 404
+    assert Member.objects.get(pk=people.b2.pk).left_on is None
+
+
+@pytest.mark.django_db
+def test_viewer_cannot_change_anything_by_post(client, cast, tree, people):
+    client.force_login(cast.victor)
+    posts = [
+        (reverse("members:member_edit", args=[people.b1.pk]), {"name": "改名"}),
+        (reverse("organizations:organization_edit", args=[tree.b1.pk]), {"name": "改名"}),
+        (reverse("members:member_create"), {"name": "新人"}),
+        (reverse("organizations:organization_create"), {"name": "新组织"}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 403, url
+    assert Member.objects.get(pk=people.b1.pk).name == people.b1.name
+    assert Organization.objects.get(pk=tree.b1.pk).name == tree.b1.name
+
+
+@pytest.mark.django_db
+def test_job_of_another_user_is_not_found(client, cast):
+    from reports.models import Job
+
+    job = Job.objects.create(kind="roster_export", user=cast.wendy)
+    client.force_login(cast.paul)
+    for name in ("reports:job_detail", "reports:job_status", "reports:job_download"):
+        assert client.get(reverse(name, args=[job.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_admin_is_for_superusers_only(client, cast):
+    cast.wendy.is_staff = True
+    cast.wendy.save(update_fields=["is_staff"])
+    client.force_login(cast.wendy)
+    assert client.get("/admin/").status_code == 302
+    client.force_login(cast.root)
+    assert client.get("/admin/").status_code == 200
