@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from organizations.models import Kind, Policy, Role, UserRole
 from partybuild.celery import app as celery_app
@@ -35,6 +36,14 @@ def _eager_celery_unless_worker(request):
     celery_app.conf.task_always_eager = eager
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Requests switch the thread's language; every test starts in Chinese."""
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
 
 
 @pytest.fixture(autouse=True)

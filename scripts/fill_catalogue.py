@@ -1,0 +1,36 @@
+"""Fill empty msgstr entries of a .po file from a {msgid: translation} module; list the rest.
+
+Usage: python scripts/fill_catalogue.py locale/zh_Hans/LC_MESSAGES/django.po TRANSLATIONS.py
+"""
+
+import runpy
+import sys
+
+import polib
+
+
+def main(po_path: str, table_path: str) -> int:
+    table = runpy.run_path(table_path)
+    po = polib.pofile(po_path)
+    missing = []
+    for entry in po:
+        if entry.msgid_plural:
+            if not any(entry.msgstr_plural.values()) and entry.msgid in table.get("PLURALS", {}):
+                entry.msgstr_plural = dict(enumerate(table["PLURALS"][entry.msgid]))
+            if not any(entry.msgstr_plural.values()):
+                missing.append(entry.msgid)
+        else:
+            if not entry.msgstr and entry.msgid in table["T"]:
+                entry.msgstr = table["T"][entry.msgid]
+            if not entry.msgstr:
+                missing.append(entry.msgid)
+        if "fuzzy" in entry.flags and (entry.msgstr or entry.msgid_plural):
+            entry.flags.remove("fuzzy")
+    po.save()
+    for msgid in missing:
+        print("untranslated:", msgid)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
