@@ -17,6 +17,9 @@ ANY = "any"
 STATUS_CHOICES = [(ANY, _("all, former members included")), *Status.choices]
 
 
+YES_NO = forms.Select(choices=[("", _("all")), ("true", _("yes")), ("false", _("no"))])
+
+
 class MemberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("name or ID number"), method="filter_q")
     status = django_filters.ChoiceFilter(
@@ -25,26 +28,35 @@ class MemberFilter(django_filters.FilterSet):
         method="filter_status",
         empty_label=_("all current"),
     )
-    gender = django_filters.ChoiceFilter(label=_("gender"), choices=Gender.choices)
-    education = django_filters.ChoiceFilter(label=_("education"), choices=Education.choices)
+    gender = django_filters.ChoiceFilter(
+        label=_("gender"), choices=Gender.choices, empty_label=_("all")
+    )
+    education = django_filters.ChoiceFilter(
+        label=_("education"), choices=Education.choices, empty_label=_("all")
+    )
     age_band = django_filters.ChoiceFilter(
         label=_("age"),
         choices=[(str(i), band[0]) for i, band in enumerate(AGE_BANDS)],
         method="filter_age_band",
+        empty_label=_("all"),
     )
-    is_retired = django_filters.BooleanFilter(label=_("retired"), widget=forms.NullBooleanSelect)
-    is_floating = django_filters.BooleanFilter(
-        label=_("floating member"), widget=forms.NullBooleanSelect
-    )
+    is_retired = django_filters.BooleanFilter(label=_("retired"), widget=YES_NO)
+    is_floating = django_filters.BooleanFilter(label=_("floating member"), widget=YES_NO)
     organization = django_filters.ModelChoiceFilter(
         label=_("organization (with all below it)"),
         queryset=Organization.objects.none(),
         method="filter_subtree",
+        empty_label=_("all"),
     )
 
     def __init__(self, *args, organizations: QuerySet[Organization], **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["organization"].queryset = organizations.order_by("code")
+        for field in self.form.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if is_select else ("form-control form-control-sm")
+            )
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

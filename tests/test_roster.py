@@ -14,8 +14,9 @@ from organizations.models import Organization
 
 from .factories import id_number, make_member
 
-HEADER = ["姓名", "公民身份号码", "性别", "出生日期", "民族", "学历", "职业", "联系电话", "状态",
-          "组织代码", "在本组织起始日期", "入党日期", "转正日期", "离退休人员", "流动党员", "流动去向"]  # fmt: skip
+HEADER = ["姓名", "公民身份号码", "性别", "出生日期", "民族", "学历", "职业", "联系电话",
+          "状态", "组织代码", "在本组织起始日期", "入党日期", "转正日期", "离退休人员",
+          "流动党员", "流动去向"]  # fmt: skip
 
 
 def roster_row(i: int, org_code: str = "B1") -> list:

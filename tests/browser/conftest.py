@@ -1,0 +1,39 @@
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, headless, with no attempt to reach the network."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(autouse=True)
+def _patient_timeouts(page):
+    """A cold Chromium on a busy 2-core machine can take seconds to start rendering."""
+    from playwright.sync_api import expect
+
+    page.set_default_timeout(20_000)
+    expect.set_options(timeout=15_000)
