@@ -323,30 +323,30 @@ def _positions(builder: _Builder, members: list[Member]) -> None:
     Position.objects.bulk_create(positions, batch_size=5000)
 
 
-DEMO_USERS = [
-    # username, role, which organization
-    ("committee", Role.STAFF, "W"),
-    ("viewer", Role.VIEWER, "W"),
-    ("pcstaff", Role.STAFF, "P0000"),
-    ("secretary", Role.SECRETARY, "first branch of P0000"),
-    ("secretary2", Role.SECRETARY, "second branch of P0000"),
-]
-
-
 def _users(branches: list[Organization]) -> list[tuple[str, str, str]]:
+    """One login per role; the two secretaries keep sibling branches of one parent."""
     User = get_user_model()
     admin = User.objects.create_superuser("admin", "admin@example.invalid", DEMO_PASSWORD)
-    p0_branches = [b for b in branches if b.parent.code == "P0000" and b.kind == Kind.BRANCH]
-    targets = {
-        "W": Organization.objects.get(code="W"),
-        "P0000": Organization.objects.get(code="P0000"),
-        "first branch of P0000": p0_branches[0],
-        "second branch of P0000": p0_branches[1],
-    }
+    by_parent: dict[int, list[Organization]] = {}
+    for branch in branches:
+        if branch.kind == Kind.BRANCH:
+            by_parent.setdefault(branch.parent.pk, []).append(branch)
+    sibling_groups = [group for group in by_parent.values() if len(group) >= 2]
+    first, second = (sibling_groups or [branches])[0][:2]  # tiny datasets: any two
+    committee = first.parent
+    while committee.kind != Kind.PARTY_COMMITTEE:
+        committee = committee.parent
+    root = Organization.objects.get(parent__isnull=True)
+    demo_users = [
+        ("committee", Role.STAFF, root),
+        ("viewer", Role.VIEWER, root),
+        ("pcstaff", Role.STAFF, committee),
+        ("secretary", Role.SECRETARY, first),
+        ("secretary2", Role.SECRETARY, second),
+    ]
     printed = [(admin.username, "superuser", "—")]
-    for username, role, where in DEMO_USERS:
+    for username, role, org in demo_users:
         user = User.objects.create_user(username, password=DEMO_PASSWORD)
-        org = targets[where]
         UserRole.objects.create(user=user, organization=org, role=role)
         printed.append((username, str(Role(role).label), org.name))
     return printed

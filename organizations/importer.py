@@ -6,7 +6,7 @@ from typing import BinaryIO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from partybuild import sheets
 from partybuild.sheets import CHOICE, DATE, INT, Column, RowError
@@ -17,7 +17,7 @@ from .models import Kind, Organization
 
 COLUMNS = [
     Column("code", gettext_lazy("code"), required=True),
-    Column("name", gettext_lazy("name"), required=True, width=30),
+    Column("name", pgettext_lazy("organization", "name"), required=True, width=30),
     Column("kind", gettext_lazy("kind"), CHOICE, tuple(Kind.choices), required=True),
     Column("parent", gettext_lazy("parent code"), width=12),
     Column("unit", gettext_lazy("unit (organ)"), width=20),
