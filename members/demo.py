@@ -364,6 +364,9 @@ def demo_build(size: Size | None = None, *, with_history: bool | None = None) ->
         _positions(builder, members)
         logins = _users(branches)
     if connection.vendor == "postgresql":
+        # Fresh statistics and visibility maps: planner estimates and index-only scans.
+        tables = [Organization, OrganizationClosure, Member, MembershipRecord, Position]
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            for model in tables:
+                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     return {"organizations": len(builder.orgs), "members": len(members), "logins": logins}

@@ -42,16 +42,18 @@ class MemberFilter(django_filters.FilterSet):
     )
     is_retired = django_filters.BooleanFilter(label=_("retired"), widget=YES_NO)
     is_floating = django_filters.BooleanFilter(label=_("floating member"), widget=YES_NO)
+    within = django_filters.CharFilter(
+        label=_("organization code or name (with all below it)"), method="filter_within"
+    )
     organization = django_filters.ModelChoiceFilter(
-        label=_("organization (with all below it)"),
-        queryset=Organization.objects.none(),
-        method="filter_subtree",
-        empty_label=_("all"),
+        queryset=Organization.objects.none(), method="filter_subtree", widget=forms.HiddenInput
     )
 
     def __init__(self, *args, organizations: QuerySet[Organization], **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["organization"].queryset = organizations.order_by("code")
+        # Not a <select>: a committee's scope can hold 15,000 organizations.
+        self.organizations = organizations
+        self.filters["organization"].queryset = organizations
         for field in self.form.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = (
@@ -90,3 +92,9 @@ class MemberFilter(django_filters.FilterSet):
 
     def filter_subtree(self, queryset, name, value):
         return queryset.filter(organization__ancestor_links__ancestor=value)
+
+    def filter_within(self, queryset, name, value):
+        """Members of the organizations in scope whose code or name matches, and below."""
+        value = value.strip()
+        matching = self.organizations.filter(Q(code=value) | Q(name__contains=value))
+        return queryset.filter(organization__ancestor_links__ancestor__in=matching.values("pk"))

@@ -64,6 +64,11 @@ def member_list(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
+    without_org = query.copy()
+    without_org.pop("organization", None)
+    within_org = (
+        member_filter.form.cleaned_data.get("organization") if member_filter.is_valid() else None
+    )
     return render(
         request,
         "members/member_list.html",
@@ -71,6 +76,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "filter": member_filter,
             "page": page,
             "query": query.urlencode(),
+            "query_without_org": without_org.urlencode(),
+            "within_org": within_org,
             "can_write": access.writable_organizations(request.user).exists(),
         },
     )

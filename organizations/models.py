@@ -50,6 +50,14 @@ class OrganizationQuerySet(models.QuerySet):
     def active(self) -> "OrganizationQuerySet":
         return self.filter(status=Status.ACTIVE)
 
+    def in_tree_order(self) -> "OrganizationQuerySet":
+        """Committees first, then general branches, then branches; by code within a kind."""
+        rank = models.Case(
+            *[models.When(kind=kind, then=i) for i, kind in enumerate(Kind.values)],
+            output_field=models.IntegerField(),
+        )
+        return self.alias(kind_rank=rank).order_by("kind_rank", "code")
+
     def subtree_of(self, organization_id: int) -> "OrganizationQuerySet":
         """The organization and all below it: one indexed join on the closure table."""
         return self.filter(ancestor_links__ancestor_id=organization_id)

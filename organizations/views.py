@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -46,9 +47,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("organizations:tree")
 
 
-def _rows(organizations: list[Organization]) -> list[dict]:
-    """Tree or table rows with subtree counts, flags and child counts in 4 queries."""
-    health = health_of(organizations)
+def _rows(organizations: list[Organization], health: dict | None = None) -> list[dict]:
+    """Tree or table rows with subtree counts, flags and child counts in 5 queries."""
+    health = health or health_of(organizations)
     child_counts = dict(
         Organization.objects.filter(parent__in=organizations, status=Status.ACTIVE)
         .values("parent")
@@ -70,7 +71,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 @login_required
 def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
     org = _organization(request, pk)
-    children = list(org.children.filter(status=Status.ACTIVE).order_by("code"))
+    children = list(org.children.filter(status=Status.ACTIVE).in_tree_order())
     return render(
         request,
         "organizations/_tree_rows.html",
@@ -92,8 +93,11 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .exclude(pk=org.pk)
         .order_by("depth")
     )
-    children = list(org.children.order_by("status", "code"))
-    health = health_of([org])[org.pk]
+    children_page = Paginator(
+        org.children.in_tree_order().order_by("status", "kind_rank", "code"), 50
+    ).get_page(request.GET.get("page"))
+    children = list(children_page)
+    health = health_of([org, *children])
     positions = (
         Position.objects.current()
         .filter(organization=org)
@@ -108,8 +112,9 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "org": org,
             "ancestors": ancestors,
-            "health": health,
-            "child_rows": _rows(children),
+            "health": health[org.pk],
+            "child_rows": _rows(children, health),
+            "children_page": children_page,
             "positions": positions,
             "direct_members": direct_members,
             "direct_member_count": Member.objects.current().filter(organization=org).count(),

@@ -1,0 +1,105 @@
+"""Foundation benchmark: build 320,000 members in 15,001 organizations, then time pages.
+
+Run on PostgreSQL (make test's server is fine; a separate database is used):
+    scripts/services.sh start
+    DATABASE_URL=postgres://partybuild:partybuild@127.0.0.1:5432/partybuild_bench \\
+        .venv/bin/python bench/foundation.py [--rebuild]
+Prints: dataset build time, and for each page the median server time over several requests
+(Django test client in-process: view, queries and template rendering) and its query count.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partybuild.settings")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from members.models import Member  # noqa: E402
+from organizations.models import Kind, Organization  # noqa: E402
+
+REPEAT = 7
+
+
+def ensure_database() -> None:
+    if connection.vendor != "postgresql":
+        sys.exit("Run this on PostgreSQL: set DATABASE_URL (see the docstring).")
+    call_command("migrate", verbosity=0)
+
+
+def build(rebuild: bool) -> None:
+    if rebuild and Organization.objects.exists():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE organizations_organization, members_member, auth_user, "
+                "organizations_policy RESTART IDENTITY CASCADE"
+            )
+    if Organization.objects.exists():
+        print(f"dataset present: {Organization.objects.count()} organizations, "
+              f"{Member.objects.count()} people")  # fmt: skip
+        return
+    started = time.perf_counter()
+    call_command("seed_demo", "--large", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    print(f"dataset built: {Organization.objects.count()} organizations, "
+          f"{Member.objects.count()} people in {time.perf_counter() - started:.1f} s")  # fmt: skip
+
+
+def measure(client: Client, label: str, url: str) -> None:
+    client.get(url)  # warm caches
+    times, queries = [], 0
+    for _ in range(REPEAT):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = len(ctx.captured_queries)
+    print(f"{label:<58} {statistics.median(times):7.1f} ms  {queries:3d} queries")
+
+
+def main() -> None:
+    ensure_database()
+    build("--rebuild" in sys.argv)
+    setup_test_environment()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="committee"))
+    root = Organization.objects.get(parent__isnull=True)
+    committee = Organization.objects.filter(kind=Kind.PARTY_COMMITTEE).order_by("code").first()
+    general = Organization.objects.filter(kind=Kind.GENERAL_BRANCH).order_by("code").first()
+    branch = Organization.objects.filter(kind=Kind.BRANCH).order_by("code").first()
+    print(f"{'page':<58} {'median':>10}  queries")
+    measure(
+        client, "organization page: working committee (400 children)", f"/organizations/{root.pk}/"
+    )
+    measure(client, "organization page: party committee", f"/organizations/{committee.pk}/")
+    measure(client, "organization page: general branch", f"/organizations/{general.pk}/")
+    measure(client, "organization page: branch", f"/organizations/{branch.pk}/")
+    measure(
+        client, "tree: children of a party committee", f"/organizations/{committee.pk}/children/"
+    )
+    measure(client, "member list: one branch", f"/members/?organization={branch.pk}")
+    measure(client, "member list: one branch, page 2 of a large one",
+            f"/members/?organization={committee.pk}&page=2")  # fmt: skip
+    measure(client, "member list: whole city (320,000), first page", "/members/")
+    measure(client, "member list: whole city, search by name", "/members/?q=王伟")
+    measure(client, "member list: whole city, ID number prefix", "/members/?q=110105198")
+    secretary = Client()
+    secretary.force_login(get_user_model().objects.get(username="secretary"))
+    measure(secretary, "member list as the branch secretary", "/members/")
+
+
+if __name__ == "__main__":
+    main()
