@@ -5,12 +5,17 @@ The default mirrors a published city report (34 party committees, 52 general bra
 in 15,001 organizations for the benchmarks, with bulk inserts.
 """
 
+import csv
 import datetime
+import io
+import itertools
 import random
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from organizations.models import (
@@ -30,6 +35,7 @@ from .idnumber import check_character
 from .models import Member, MembershipRecord
 
 ANCHOR = datetime.date(2026, 10, 31)  # fixed, so the dataset is the same on every run
+CREATED_AT = timezone.make_aware(datetime.datetime(2026, 10, 31, 9, 0))
 DEMO_PASSWORD = "partybuild-demo"
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
@@ -176,11 +182,10 @@ class _Builder:
         for org in self.orgs:
             node, depth = org.pk, 0
             while node is not None:
-                links.append(
-                    OrganizationClosure(ancestor_id=node, descendant_id=org.pk, depth=depth)
-                )
+                links.append({"ancestor_id": node, "descendant_id": org.pk, "depth": depth})
                 node, depth = self.parent_of[node], depth + 1
-        OrganizationClosure.objects.bulk_create(links, batch_size=5000)
+        _copy(OrganizationClosure, links)
+        _reset_sequences(OrganizationClosure)
 
     # -- members ---------------------------------------------------------------------
     def id_number(self, birth: datetime.date, gender: str) -> str:
@@ -192,7 +197,8 @@ class _Builder:
                 self.used_ids.add(number)
                 return number
 
-    def member(self, org: Organization) -> tuple[Member, datetime.date]:
+    def member(self, member_id: int, org: Organization) -> dict:
+        """One person as a row of column values (no model instance: 320,000 of them)."""
         rng = self.rng
         gender = Gender.FEMALE if rng.random() < 0.196 else Gender.MALE
         age = min(85, max(20, int(rng.gauss(44, 11))))
@@ -201,42 +207,45 @@ class _Builder:
         status = rng.choices(*WEIGHTS["status"])[0]
         joined = converted = None
         if status in (Status.FULL, Status.PROBATIONARY):
-            youngest = add_years(birth, 18)
             if status == Status.PROBATIONARY:
                 joined = ANCHOR - datetime.timedelta(days=rng.randint(20, 330))
             else:
                 joined = min(
                     add_years(birth, rng.randint(20, 32)), ANCHOR - datetime.timedelta(days=400)
                 )
-            joined = max(joined, youngest)
+            joined = max(joined, add_years(birth, 18))
             converted = add_years(joined, 1) if status == Status.FULL else None
         floating = rng.random() < 0.02
-        member = Member(
-            name=rng.choice(SURNAMES)
-            + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
-            gender=gender,
-            ethnicity="01" if rng.random() < 0.94 else rng.choice(ETHNIC_GROUPS[1:])[0],
-            birth_date=birth,
-            id_number=self.id_number(birth, gender),
-            education=rng.choices(*WEIGHTS["education"])[0],
-            occupation=Occupation.RETIRED if retired else rng.choices(*WEIGHTS["occupation"])[0],
-            phone=f"1{rng.choice('3578')}{rng.randint(0, 999_999_999):09d}",
-            joined_on=joined,
-            converted_on=converted,
-            status=status,
-            is_retired=retired,
-            is_floating=floating,
-            floating_whereabouts=rng.choice(["深圳", "上海", "北京", "杭州"]) if floating else "",
-            organization=org,
-        )
-        since = max(
-            joined or ANCHOR - datetime.timedelta(days=rng.randint(30, 700)),
-            ANCHOR - datetime.timedelta(days=365 * 12),
-        )
-        return member, min(since, ANCHOR)
+        since = joined or ANCHOR - datetime.timedelta(days=rng.randint(30, 700))
+        return {
+            "id": member_id,
+            "name": rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2)))),
+            "gender": gender,
+            "ethnicity": "01" if rng.random() < 0.94 else rng.choice(ETHNIC_GROUPS[1:])[0],
+            "birth_date": birth,
+            "id_number": self.id_number(birth, gender),
+            "education": rng.choices(*WEIGHTS["education"])[0],
+            "occupation": Occupation.RETIRED if retired else rng.choices(*WEIGHTS["occupation"])[0],
+            "phone": f"1{rng.choice('3578')}{rng.randint(0, 999_999_999):09d}",
+            "joined_on": joined,
+            "converted_on": converted,
+            "status": str(status),
+            "left_on": None,
+            "leave_reason": "",
+            "is_retired": retired,
+            "is_floating": floating,
+            "floating_whereabouts": rng.choice(["深圳", "上海", "北京", "杭州"])
+            if floating
+            else "",
+            "organization_id": org.pk,
+            "created_at": CREATED_AT,
+            "_since": min(max(since, ANCHOR - datetime.timedelta(days=365 * 12)), ANCHOR),
+        }
 
-    def members_for(self, branches: list[Organization]) -> list[tuple[Member, datetime.date]]:
+    def members_for(self, branches: list[Organization]) -> list[dict]:
         per_branch = self.size.members / len(branches)
+        first_id = (Member.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+        ids = itertools.count(first_id)
         result = []
         for i, branch in enumerate(branches):
             if i % 53 == 7:
@@ -245,82 +254,96 @@ class _Builder:
                 count = int(per_branch * 3.2)  # too large: flagged
             else:
                 count = max(3, int(self.rng.gauss(per_branch, per_branch / 3)))
-            result.extend(self.member(branch) for _ in range(count))
+            result.extend(self.member(next(ids), branch) for _ in range(count))
         return result
 
 
-def _save_members(batch: list[tuple[Member, datetime.date]], *, with_history: bool) -> list[Member]:
-    members = [m for m, _since in batch]
+def _copy(model, rows: list[dict]) -> None:
+    """Load rows fast: COPY on PostgreSQL (about 180,000 rows/s here), bulk_create elsewhere."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**row) for row in rows], batch_size=2000)
+        return
+    columns = list(rows[0])
+    buffer = io.StringIO()
+    # Strings are quoted (so '' stays an empty string); None is written bare, meaning NULL.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL)
+    for row in rows:
+        writer.writerow([row[c] for c in columns])
+    buffer.seek(0)
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer
+        )
+
+
+def _reset_sequences(*models) -> None:
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def _save_members(rows: list[dict], *, with_history: bool) -> None:
+    records = [
+        {
+            "member_id": r["id"],
+            "organization_id": r["organization_id"],
+            "status": r["status"],
+            "started_on": r["_since"],
+            "start_event": str(Event.REGISTERED),
+            "end_event": "",
+            "recorded_at": CREATED_AT,
+        }
+        for r in rows
+    ]
+    member_rows = [{k: v for k, v in r.items() if k != "_since"} for r in rows]
     if with_history:
-        members = bulk_create_with_history(members, Member, batch_size=5000)
+        # Small sets get a "created" entry in each member's change history.
+        bulk_create_with_history([Member(**r) for r in member_rows], Member, batch_size=2000)
     else:
-        members = Member.objects.bulk_create(members, batch_size=5000)
-    if any(m.pk is None for m in members):
-        pks = dict(Member.objects.values_list("id_number", "pk"))
-        for m in members:
-            m.pk = pks[m.id_number]
-    MembershipRecord.objects.bulk_create(
-        [
-            MembershipRecord(
-                member_id=m.pk,
-                organization_id=m.organization.pk,
-                status=m.status,
-                started_on=since,
-                start_event=Event.REGISTERED,
-            )
-            for m, (_m, since) in zip(members, batch, strict=True)
-        ],
-        batch_size=5000,
-    )
-    return members
+        _copy(Member, member_rows)
+    _copy(MembershipRecord, records)
+    _reset_sequences(Member, MembershipRecord)
 
 
-def _positions(builder: _Builder, members: list[Member]) -> None:
-    by_org: dict[int, list[Member]] = {}
+def _positions(builder: _Builder, members: list[dict]) -> None:
+    """Secretaries (some vacant) and committees from each organization's full members."""
+    full_by_org: dict[int, list[int]] = {}
+    below: dict[int, list[int]] = {}
     for m in members:
-        if m.status == Status.FULL:
-            by_org.setdefault(m.organization.pk, []).append(m)
-    positions = []
-    for org in builder.orgs:
-        pool = by_org.get(org.pk) or []
-        if not pool or (org.is_branch and builder.rng.random() < 0.08):
-            continue  # secretary vacant
-        posts = [Post.SECRETARY]
-        if len(pool) >= 7:
-            posts += [Post.ORGANIZATION, Post.PROPAGANDA]
-        for post, member in zip(posts, builder.rng.sample(pool, len(posts)), strict=True):
-            positions.append(
-                Position(
-                    organization_id=org.pk, member=member, post=post, started_on=org.term_elected_on
-                )
-            )
-    # Committees and general branches: secretaries from the full members below them.
-    children_pool: dict[int, list[Member]] = {}
-    for m in members:
-        if m.status == Status.FULL:
-            node = builder.parent_of[m.organization.pk]
-            while node is not None:
-                children_pool.setdefault(node, []).append(m)
-                node = builder.parent_of[node]
+        if m["status"] != Status.FULL:
+            continue
+        full_by_org.setdefault(m["organization_id"], []).append(m["id"])
+        node = builder.parent_of[m["organization_id"]]
+        while node is not None:
+            below.setdefault(node, []).append(m["id"])
+            node = builder.parent_of[node]
+    rows = []
+    branch_posts = [Post.SECRETARY, Post.ORGANIZATION, Post.PROPAGANDA]
+    committee_posts = [
+        Post.SECRETARY, Post.DEPUTY_SECRETARY, Post.ORGANIZATION, Post.PROPAGANDA, Post.DISCIPLINE,
+    ]  # fmt: skip
     for org in builder.orgs:
         if org.is_branch:
-            continue
-        pool = children_pool.get(org.pk, [])
-        if len(pool) < 5:
-            continue
-        chosen = builder.rng.sample(pool, 5)
-        posts = [
-            Post.SECRETARY,
-            Post.DEPUTY_SECRETARY,
-            Post.ORGANIZATION,
-            Post.PROPAGANDA,
-            Post.DISCIPLINE,
-        ]
-        positions += [
-            Position(organization_id=org.pk, member=m, post=p, started_on=org.term_elected_on)
-            for p, m in zip(posts, chosen, strict=True)
-        ]
-    Position.objects.bulk_create(positions, batch_size=5000)
+            pool = full_by_org.get(org.pk, [])
+            if not pool or builder.rng.random() < 0.08:
+                continue  # secretary vacant
+            posts = branch_posts if len(pool) >= 7 else branch_posts[:1]
+        else:
+            pool = below.get(org.pk, [])
+            posts = committee_posts
+            if len(pool) < len(posts):
+                continue
+        for post, member_id in zip(posts, builder.rng.sample(pool, len(posts)), strict=True):
+            rows.append(
+                {"organization_id": org.pk, "member_id": member_id, "post": str(post),
+                 "started_on": org.term_elected_on, "ended_on": None}
+            )  # fmt: skip
+    _copy(Position, rows)
+    _reset_sequences(Position)
 
 
 def _users(branches: list[Organization]) -> list[tuple[str, str, str]]:
@@ -360,7 +383,8 @@ def demo_build(size: Size | None = None, *, with_history: bool | None = None) ->
         with_history = size.members <= 50_000
     with transaction.atomic():
         branches = builder.build_tree()
-        members = _save_members(builder.members_for(branches), with_history=with_history)
+        members = builder.members_for(branches)
+        _save_members(members, with_history=with_history)
         _positions(builder, members)
         logins = _users(branches)
     if connection.vendor == "postgresql":
