@@ -390,7 +390,8 @@ def demo_build(size: Size | None = None, *, with_history: bool | None = None) ->
     if connection.vendor == "postgresql":
         # Fresh statistics and visibility maps: planner estimates and index-only scans.
         tables = [Organization, OrganizationClosure, Member, MembershipRecord, Position]
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
             for model in tables:
-                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+                cursor.execute(f"{command} {model._meta.db_table}")
     return {"organizations": len(builder.orgs), "members": len(members), "logins": logins}
