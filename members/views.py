@@ -119,7 +119,10 @@ def member_create(request: HttpRequest) -> HttpResponse:
     writable = access.writable_organizations(request.user)
     if not writable.exists():
         return _forbidden(request)
-    form = MemberCreateForm(request.POST or None, organizations=writable)
+    initial = {}
+    if request.GET.get("organization", "").isdigit():
+        initial["organization"] = writable.filter(pk=request.GET["organization"]).first()
+    form = MemberCreateForm(request.POST or None, initial=initial, organizations=writable)
     if request.method == "POST" and form.is_valid():
         member = form.save(commit=False)
         member.status = form.cleaned_data["status"]

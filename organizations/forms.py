@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from members.idnumber import normalize_id_number
 from members.models import Member
 
 from .models import Organization, Policy, Position
@@ -76,7 +77,27 @@ class DissolveForm(forms.Form):
         self.helper = _helper(_("Dissolve"))
 
 
+class MemberByIdNumberField(forms.CharField):
+    """Picks a member by resident ID number where a list would hold too many people."""
+
+    def __init__(self, *, queryset: QuerySet[Member], **kwargs):
+        self.queryset = queryset
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        number = normalize_id_number(super().clean(value))
+        member = self.queryset.filter(id_number=number).first()
+        if member is None:
+            raise forms.ValidationError(
+                _("No party member with this ID number in this organization.")
+            )
+        return member
+
+
 class PositionForm(forms.ModelForm):
+    # A select is fine for a branch; a committee's subtree can hold thousands of members.
+    SELECT_LIMIT = 200
+
     class Meta:
         model = Position
         fields = ["post", "member", "started_on"]
@@ -84,7 +105,14 @@ class PositionForm(forms.ModelForm):
 
     def __init__(self, *args, members: QuerySet[Member], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = members.order_by("name")
+        if members.count() > self.SELECT_LIMIT:
+            self.fields["member"] = MemberByIdNumberField(
+                queryset=members,
+                label=gettext_lazy("resident ID number of the member"),
+                max_length=18,
+            )
+        else:
+            self.fields["member"].queryset = members.order_by("name")
         self.helper = _helper(_("Assign"))
 
     def clean_started_on(self):

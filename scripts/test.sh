@@ -28,6 +28,6 @@ echo "== PostgreSQL + Redis + Celery worker"
 .venv/bin/pytest -m "not browser" -q -p no:logging
 
 echo "== browser (Chromium)"
-.venv/bin/pytest -m browser -q -p no:logging
+.venv/bin/pytest -m browser -q -p no:logging --screenshot only-on-failure --output test-results
 
 echo "== all passed in $(( $(date +%s) - started )) s"

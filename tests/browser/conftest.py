@@ -37,3 +37,19 @@ def _patient_timeouts(page):
 
     page.set_default_timeout(20_000)
     expect.set_options(timeout=15_000)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(autouse=True)
+def _show_page_on_failure(request, page):
+    """On failure, print where the browser was and what it showed."""
+    yield
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        print(f"\n--- browser at {page.url} ---\n{page.inner_text('body')[:2000]}")

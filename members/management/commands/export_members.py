@@ -1,3 +1,4 @@
+import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -5,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from members.models import Member
 from members.roster import write_roster
 from organizations.models import Organization
+
+audit = logging.getLogger("partybuild.audit")
 
 
 class Command(BaseCommand):
@@ -30,4 +33,6 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot write {file}: {exc.strerror}") from exc
         elapsed = time.perf_counter() - started
+        if full_id_numbers:
+            audit.info("full ID numbers of %s members of %s exported to %s", count, org.code, file)
         self.stdout.write(f"Exported {count} members of {org.name} to {file} in {elapsed:.1f} s.")
