@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from organizations.forms import organization_field
 from organizations.models import Organization
 from partybuild.dates import add_years
 
-from .choices import CURRENT_STATUSES, LEFT_STATUSES, PARTY_MEMBER_STATUSES, Status
+from .choices import CURRENT_STATUSES, LEFT_STATUSES, PARTY_MEMBER_STATUSES, Event, Status
 from .idnumber import check_matches_record, parse_id_number
 from .models import Member
 
@@ -140,6 +141,12 @@ class MemberCreateForm(MemberForm):
         widget=DATE_WIDGET,
         initial=datetime.date.today,
     )
+    arrival = forms.ChoiceField(
+        label=gettext_lazy("how the person came"),
+        choices=[(e.value, e.label) for e in (Event.REGISTERED, Event.TRANSFERRED_IN)],
+        initial=Event.REGISTERED,
+        required=False,
+    )
 
     class Meta(MemberForm.Meta):
         fields = [*PERSONAL_FIELDS, "status", "organization"]
@@ -147,10 +154,15 @@ class MemberCreateForm(MemberForm):
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organizations is not None:
-            self.fields["organization"].queryset = organizations.active().order_by("code")
+            self.fields["organization"] = organization_field(
+                organizations.active(), label=gettext_lazy("organization")
+            )
             if organizations.count() == 1:
                 self.fields["organization"].initial = organizations.first()
-        self.order_fields(["status", "organization", "since", *PERSONAL_FIELDS])
+        self.order_fields(["status", "organization", "since", "arrival", *PERSONAL_FIELDS])
+
+    def clean_arrival(self) -> str:
+        return self.cleaned_data.get("arrival") or Event.REGISTERED
 
     def clean_since(self):
         value = self.cleaned_data["since"]
@@ -189,7 +201,9 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations.active().order_by("code")
+        self.fields["organization"] = organization_field(
+            organizations.active(), label=gettext_lazy("new organization")
+        )
         self.helper = _helper(_("Move"))
 
 

@@ -127,7 +127,12 @@ def member_create(request: HttpRequest) -> HttpResponse:
         member = form.save(commit=False)
         member.status = form.cleaned_data["status"]
         try:
-            services.member_create(member=member, since=form.cleaned_data["since"], by=request.user)
+            services.member_create(
+                member=member,
+                since=form.cleaned_data["since"],
+                event=form.cleaned_data["arrival"],
+                by=request.user,
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

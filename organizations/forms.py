@@ -53,7 +53,11 @@ class OrganizationForm(forms.ModelForm):
         if parents is None:
             del self.fields["parent"]  # the user's own top organization stays where it is
         else:
-            self.fields["parent"].queryset = parents.active().order_by("code")
+            self.fields["parent"] = organization_field(
+                parents.active(),
+                label=Organization._meta.get_field("parent").verbose_name,
+                required=False,
+            )
 
     def clean(self):
         data = super().clean()
@@ -77,6 +81,40 @@ class DissolveForm(forms.Form):
         self.helper = _helper(_("Dissolve"))
 
 
+SELECT_LIMIT = 200  # beyond this many choices a <select> is unusable and slow to render
+
+
+class OrganizationByCodeField(forms.CharField):
+    """Picks an organization by its code where a list would hold thousands."""
+
+    def __init__(self, *, queryset: QuerySet[Organization], **kwargs):
+        self.queryset = queryset
+        kwargs.setdefault("help_text", gettext_lazy("The organization's code, e.g. B00012."))
+        super().__init__(max_length=32, **kwargs)
+
+    def prepare_value(self, value):
+        return value.code if isinstance(value, Organization) else value
+
+    def clean(self, value):
+        code = (super().clean(value) or "").strip()
+        if not code:
+            return None
+        organization = self.queryset.filter(code=code).first()
+        if organization is None:
+            raise forms.ValidationError(
+                _("No organization with code '%(code)s' that you may choose.") % {"code": code}
+            )
+        return organization
+
+
+def organization_field(queryset: QuerySet[Organization], *, label, required: bool = True):
+    """A select for a few organizations, a code field for many."""
+    queryset = queryset.order_by("code")
+    if queryset.count() > SELECT_LIMIT:
+        return OrganizationByCodeField(queryset=queryset, label=label, required=required)
+    return forms.ModelChoiceField(queryset=queryset, label=label, required=required)
+
+
 class MemberByIdNumberField(forms.CharField):
     """Picks a member by resident ID number where a list would hold too many people."""
 
@@ -95,8 +133,7 @@ class MemberByIdNumberField(forms.CharField):
 
 
 class PositionForm(forms.ModelForm):
-    # A select is fine for a branch; a committee's subtree can hold thousands of members.
-    SELECT_LIMIT = 200
+    SELECT_LIMIT = SELECT_LIMIT
 
     class Meta:
         model = Position

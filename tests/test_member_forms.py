@@ -87,3 +87,24 @@ def test_english_is_available(client, cast, tree):
     client.post(reverse("set_language"), {"language": "en"})
     response = post_member(client, tree, id_number="110105194912310021")
     assert "check character" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_person_transferred_in_from_outside_is_recorded_as_such(alice_client, tree):
+    post_member(alice_client, tree, arrival="transferred_in")
+    record = Member.objects.get().records.get()
+    assert record.start_event == "transferred_in"
+
+
+@pytest.mark.django_db
+def test_many_organizations_are_chosen_by_code(client, cast, tree, monkeypatch):
+    from organizations import forms as org_forms
+
+    monkeypatch.setattr(org_forms, "SELECT_LIMIT", 2)
+    client.force_login(cast.paul)
+    page = client.get(reverse("members:member_create")).content.decode()
+    assert '<select name="organization"' not in page
+    assert post_member(client, tree, organization="B4").status_code == 200  # outside P1
+    assert not Member.objects.exists()
+    assert post_member(client, tree, organization="B3").status_code == 302
+    assert Member.objects.get().organization == tree.b3
