@@ -2,8 +2,6 @@
 
 import datetime
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -12,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from organizations.forms import organization_field
 from organizations.models import Organization
 from partybuild.dates import add_years
+from partybuild.forms import DATE_WIDGET, submit_helper
 
 from .choices import CURRENT_STATUSES, LEFT_STATUSES, PARTY_MEMBER_STATUSES, Event, Status
 from .idnumber import check_matches_record, parse_id_number
@@ -32,7 +31,6 @@ PERSONAL_FIELDS = [
     "is_floating",
     "floating_whereabouts",
 ]
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def current_status_choices() -> list[tuple[str, str]]:
@@ -41,12 +39,6 @@ def current_status_choices() -> list[tuple[str, str]]:
 
 def left_status_choices() -> list[tuple[str, str]]:
     return [(s.value, s.label) for s in Status if s in LEFT_STATUSES]
-
-
-def _helper(label: str) -> FormHelper:
-    helper = FormHelper()
-    helper.add_input(Submit("submit", label))
-    return helper
 
 
 def check_not_future(value: datetime.date | None) -> None:
@@ -68,7 +60,7 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Save"))
+        self.helper = submit_helper(_("Save"))
         self.fields["birth_date"].required = False
         self.fields["birth_date"].help_text = _("Left empty, it is read from the ID number.")
         self.fields["gender"].required = False
@@ -188,7 +180,7 @@ class StatusChangeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Change status"))
+        self.helper = submit_helper(_("Change status"))
 
 
 class MoveForm(forms.Form):
@@ -204,7 +196,7 @@ class MoveForm(forms.Form):
         self.fields["organization"] = organization_field(
             organizations.active(), label=gettext_lazy("new organization")
         )
-        self.helper = _helper(_("Move"))
+        self.helper = submit_helper(_("Move"))
 
 
 class LeaveForm(forms.Form):
@@ -218,7 +210,7 @@ class LeaveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Record leaving"))
+        self.helper = submit_helper(_("Record leaving"))
 
 
 class RosterImportForm(forms.Form):
@@ -226,4 +218,4 @@ class RosterImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Check and import"))
+        self.helper = submit_helper(_("Check and import"))

@@ -1,7 +1,6 @@
 """The roster spreadsheet: template, all-or-nothing import and export."""
 
 import datetime
-from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from django import forms
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from organizations.models import Organization
 from partybuild import sheets
-from partybuild.sheets import BOOL, CHOICE, DATE, Column, RowError
+from partybuild.sheets import BOOL, CHOICE, DATE, Column, ImportResult, RowError
 
 from .choices import CURRENT_STATUSES, ETHNIC_GROUPS, Education, Gender, Occupation, Status
 from .forms import PERSONAL_FIELDS, MemberForm, current_status_choices
@@ -42,16 +41,6 @@ class RosterRowForm(MemberForm):
     """One spreadsheet line: personal data, plus status; the organization comes by code."""
 
     status = forms.ChoiceField(label=gettext_lazy("status"), choices=current_status_choices)
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def write_template(stream: BinaryIO) -> None:

@@ -55,6 +55,23 @@ def _close(record: MembershipRecord, on: datetime.date, event: str) -> None:
     record.save(update_fields=["ended_on", "end_event"])
 
 
+def _next_record(
+    member: Member, *, organization_id: int, status: str, on: datetime.date, event: str, by
+) -> None:
+    """Close the open record on `on` and open the next one from the same day."""
+    record = _open_record(member)
+    if record:
+        _close(record, on, event)
+    MembershipRecord.objects.create(
+        member=member,
+        organization_id=organization_id,
+        status=status,
+        started_on=on,
+        start_event=event,
+        recorded_by=by,
+    )
+
+
 def _check_organization_accepts(organization: Organization) -> None:
     if not organization.is_active:
         raise ValidationError({"organization": _("This organization has been dissolved.")})
@@ -108,16 +125,8 @@ def member_change_status(
             {"status": _("A status can only move forward; tick 'correction' to fix an error.")}
         )
     event = Event.CORRECTED if correction else _STEP_EVENTS[status]
-    record = _open_record(member)
-    if record:
-        _close(record, on, event)
-    MembershipRecord.objects.create(
-        member=member,
-        organization=member.organization,
-        status=status,
-        started_on=on,
-        start_event=event,
-        recorded_by=by,
+    _next_record(
+        member, organization_id=member.organization_id, status=status, on=on, event=event, by=by
     )
     fields = ["status"]
     if status == Status.PROBATIONARY and member.joined_on is None:
@@ -143,16 +152,13 @@ def member_move(
     if organization.pk == member.organization_id:
         raise ValidationError({"organization": _("The member is already in this organization.")})
     _check_organization_accepts(organization)
-    record = _open_record(member)
-    if record:
-        _close(record, on, Event.MOVED)
-    MembershipRecord.objects.create(
-        member=member,
-        organization=organization,
+    _next_record(
+        member,
+        organization_id=organization.pk,
         status=member.status,
-        started_on=on,
-        start_event=Event.MOVED,
-        recorded_by=by,
+        on=on,
+        event=Event.MOVED,
+        by=by,
     )
     member.organization = organization
     member._history_user = by

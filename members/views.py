@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organizations import access
+from partybuild.forms import add_service_errors
 from reports.services import job_start
 
 from . import roster, services
@@ -46,14 +48,6 @@ def _filtered(request: HttpRequest) -> MemberFilter:
         queryset=access.scoped(Member.objects.select_related("organization"), request.user),
         organizations=access.visible_organizations(request.user),
     )
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -134,11 +128,11 @@ def member_create(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Member %(name)s added.") % {"name": member.name})
             return redirect("members:member_detail", pk=member.pk)
-    return render(request, "members/member_form.html", {"form": form, "title": _("New member")})
+    return render(request, "form_page.html", {"form": form, "title": _("New member")})
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -159,8 +153,12 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("members:member_detail", pk=member.pk)
     return render(
         request,
-        "members/member_form.html",
-        {"form": form, "member": member, "title": _("Edit %(name)s") % {"name": member.name}},
+        "form_page.html",
+        {
+            "form": form,
+            "back_url": reverse("members:member_detail", args=[member.pk]),
+            "title": _("Edit %(name)s") % {"name": member.name},
+        },
     )
 
 
@@ -171,14 +169,18 @@ def _dated_action(request, pk, form_class, action, title, **form_kwargs) -> Http
         try:
             action(member, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("members:member_detail", pk=member.pk)
     return render(
         request,
-        "members/member_form.html",
-        {"form": form, "member": member, "title": title % {"name": member.name}},
+        "form_page.html",
+        {
+            "form": form,
+            "back_url": reverse("members:member_detail", args=[member.pk]),
+            "title": title % {"name": member.name},
+        },
     )
 
 

@@ -2,8 +2,6 @@
 
 import datetime
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -11,16 +9,9 @@ from django.utils.translation import gettext_lazy
 
 from members.idnumber import normalize_id_number
 from members.models import Member
+from partybuild.forms import DATE_WIDGET, submit_helper
 
 from .models import Organization, Policy, Position
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _helper(label: str) -> FormHelper:
-    helper = FormHelper()
-    helper.add_input(Submit("submit", label))
-    return helper
 
 
 class OrganizationForm(forms.ModelForm):
@@ -49,7 +40,7 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args, parents: QuerySet[Organization] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Save"))
+        self.helper = submit_helper(_("Save"))
         if parents is None:
             del self.fields["parent"]  # the user's own top organization stays where it is
         else:
@@ -78,7 +69,7 @@ class DissolveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Dissolve"))
+        self.helper = submit_helper(_("Dissolve"))
 
 
 SELECT_LIMIT = 200  # beyond this many choices a <select> is unusable and slow to render
@@ -150,7 +141,7 @@ class PositionForm(forms.ModelForm):
             )
         else:
             self.fields["member"].queryset = members.order_by("name")
-        self.helper = _helper(_("Assign"))
+        self.helper = submit_helper(_("Assign"))
 
     def clean_started_on(self):
         value = self.cleaned_data["started_on"]
@@ -177,4 +168,4 @@ class PolicyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Save"))
+        self.helper = submit_helper(_("Save"))

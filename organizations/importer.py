@@ -1,6 +1,5 @@
 """Import a whole organization tree from a spreadsheet, all lines or none."""
 
-from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
@@ -9,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from partybuild import sheets
-from partybuild.sheets import CHOICE, DATE, INT, Column, RowError
+from partybuild.sheets import CHOICE, DATE, INT, Column, ImportResult, RowError
 
 from . import services
 from .forms import OrganizationForm
@@ -25,16 +24,6 @@ COLUMNS = [
     Column("term_elected_on", gettext_lazy("current term elected on"), DATE),
     Column("term_years", gettext_lazy("term length (years)"), INT),
 ]
-
-
-@dataclass
-class TreeImportResult:
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def write_template(stream: BinaryIO) -> None:
@@ -70,13 +59,13 @@ class _Rollback(Exception):
     pass
 
 
-def organizations_import(*, file: BinaryIO) -> TreeImportResult:
+def organizations_import(*, file: BinaryIO) -> ImportResult:
     """Create every organization of the file under existing or imported parents."""
     try:
         sheet = sheets.read_sheet(file, COLUMNS)
     except sheets.SheetError as exc:
-        return TreeImportResult(errors=[RowError(1, "", str(exc))])
-    result = TreeImportResult(errors=list(sheet.errors))
+        return ImportResult(errors=[RowError(1, "", str(exc))])
+    result = ImportResult(errors=list(sheet.errors))
     labels = {c.key: str(c.label) for c in COLUMNS}
     seen: dict[str, int] = {}
     for line, record in sheet.rows:
@@ -103,7 +92,7 @@ def organizations_import(*, file: BinaryIO) -> TreeImportResult:
     return result
 
 
-def _create_all(ordered, labels, result: TreeImportResult) -> None:
+def _create_all(ordered, labels, result: ImportResult) -> None:
     created: dict[str, Organization] = {}
     existing = {o.code: o for o in Organization.objects.all()}
     for line, record in ordered:

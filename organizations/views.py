@@ -9,10 +9,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.models import Member
+from partybuild.forms import add_service_errors
 
 from . import access, services
 from .forms import DissolveForm, OrganizationForm, PolicyForm, PositionEndForm, PositionForm
@@ -29,14 +31,6 @@ def _organization_for_tree_change(request: HttpRequest, pk: int) -> Organization
     if not access.can_manage_tree(request.user):
         raise PermissionDenied
     return org
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -150,13 +144,13 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         try:
             org = services.organization_create(organization=form.save(commit=False))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Organization created."))
             return redirect("organizations:organization_detail", pk=org.pk)
     return render(
         request,
-        "organizations/organization_form.html",
+        "form_page.html",
         {"form": form, "title": _("New organization")},
     )
 
@@ -176,14 +170,18 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 organization=form.save(commit=False), fields=form.changed_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Organization saved."))
             return redirect("organizations:organization_detail", pk=org.pk)
     return render(
         request,
-        "organizations/organization_form.html",
-        {"form": form, "org": org, "title": _("Edit %(name)s") % {"name": org.name}},
+        "form_page.html",
+        {
+            "form": form,
+            "back_url": reverse("organizations:organization_detail", args=[org.pk]),
+            "title": _("Edit %(name)s") % {"name": org.name},
+        },
     )
 
 
@@ -203,8 +201,12 @@ def organization_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("organizations:organization_detail", pk=org.pk)
     return render(
         request,
-        "organizations/organization_form.html",
-        {"form": form, "org": org, "title": _("Dissolve %(name)s") % {"name": org.name}},
+        "form_page.html",
+        {
+            "form": form,
+            "back_url": reverse("organizations:organization_detail", args=[org.pk]),
+            "title": _("Dissolve %(name)s") % {"name": org.name},
+        },
     )
 
 
@@ -223,14 +225,18 @@ def position_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.position_assign(position=position)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Post assigned."))
             return redirect("organizations:organization_detail", pk=org.pk)
     return render(
         request,
-        "organizations/organization_form.html",
-        {"form": form, "org": org, "title": _("Assign a post in %(name)s") % {"name": org.name}},
+        "form_page.html",
+        {
+            "form": form,
+            "back_url": reverse("organizations:organization_detail", args=[org.pk]),
+            "title": _("Assign a post in %(name)s") % {"name": org.name},
+        },
     )
 
 
@@ -269,9 +275,7 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Rules saved."))
         return redirect("organizations:policy_edit")
-    return render(
-        request, "organizations/organization_form.html", {"form": form, "title": _("Rules")}
-    )
+    return render(request, "form_page.html", {"form": form, "title": _("Rules")})
 
 
 @login_required

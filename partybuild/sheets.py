@@ -55,6 +55,18 @@ class SheetRows:
     errors: list[RowError] = field(default_factory=list)
 
 
+@dataclass
+class ImportResult:
+    """What an all-or-nothing import did: how many it created, or every bad line."""
+
+    created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
 class SheetError(Exception):
     """The file as a whole cannot be read (not a workbook, wrong headers)."""
 
