@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organizations import access
-from partybuild.forms import add_service_errors
+from partybuild.forms import add_service_errors, form_page
 from reports.services import job_start
 
 from . import roster, services
@@ -132,7 +132,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Member %(name)s added.") % {"name": member.name})
             return redirect("members:member_detail", pk=member.pk)
-    return render(request, "form_page.html", {"form": form, "title": _("New member")})
+    return form_page(request, form, title=_("New member"))
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -151,14 +151,11 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         messages.success(request, _("Member saved."))
         return redirect("members:member_detail", pk=member.pk)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "back_url": reverse("members:member_detail", args=[member.pk]),
-            "title": _("Edit %(name)s") % {"name": member.name},
-        },
+        form,
+        title=_("Edit %(name)s") % {"name": member.name},
+        back_url=reverse("members:member_detail", args=[member.pk]),
     )
 
 
@@ -173,14 +170,11 @@ def _dated_action(request, pk, form_class, action, title, **form_kwargs) -> Http
         else:
             messages.success(request, _("Saved."))
             return redirect("members:member_detail", pk=member.pk)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "back_url": reverse("members:member_detail", args=[member.pk]),
-            "title": title % {"name": member.name},
-        },
+        form,
+        title=title % {"name": member.name},
+        back_url=reverse("members:member_detail", args=[member.pk]),
     )
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.models import Member
-from partybuild.forms import add_service_errors
+from partybuild.forms import add_service_errors, form_page
 
 from . import access, services
 from .forms import DissolveForm, OrganizationForm, PolicyForm, PositionEndForm, PositionForm
@@ -148,11 +148,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Organization created."))
             return redirect("organizations:organization_detail", pk=org.pk)
-    return render(
-        request,
-        "form_page.html",
-        {"form": form, "title": _("New organization")},
-    )
+    return form_page(request, form, title=_("New organization"))
 
 
 @login_required
@@ -174,14 +170,11 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Organization saved."))
             return redirect("organizations:organization_detail", pk=org.pk)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "back_url": reverse("organizations:organization_detail", args=[org.pk]),
-            "title": _("Edit %(name)s") % {"name": org.name},
-        },
+        form,
+        title=_("Edit %(name)s") % {"name": org.name},
+        back_url=reverse("organizations:organization_detail", args=[org.pk]),
     )
 
 
@@ -199,14 +192,11 @@ def organization_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Organization dissolved."))
             return redirect("organizations:organization_detail", pk=org.pk)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "back_url": reverse("organizations:organization_detail", args=[org.pk]),
-            "title": _("Dissolve %(name)s") % {"name": org.name},
-        },
+        form,
+        title=_("Dissolve %(name)s") % {"name": org.name},
+        back_url=reverse("organizations:organization_detail", args=[org.pk]),
     )
 
 
@@ -229,14 +219,11 @@ def position_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Post assigned."))
             return redirect("organizations:organization_detail", pk=org.pk)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "back_url": reverse("organizations:organization_detail", args=[org.pk]),
-            "title": _("Assign a post in %(name)s") % {"name": org.name},
-        },
+        form,
+        title=_("Assign a post in %(name)s") % {"name": org.name},
+        back_url=reverse("organizations:organization_detail", args=[org.pk]),
     )
 
 
@@ -275,7 +262,7 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Rules saved."))
         return redirect("organizations:policy_edit")
-    return render(request, "form_page.html", {"form": form, "title": _("Rules")})
+    return form_page(request, form, title=_("Rules"))
 
 
 @login_required

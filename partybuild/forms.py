@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.shortcuts import render
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -22,3 +23,8 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def form_page(request, form: forms.BaseForm, *, title: str, back_url: str | None = None):
+    """Render a page that holds one form: the shape of every create and edit page."""
+    return render(request, "form_page.html", {"form": form, "title": title, "back_url": back_url})
