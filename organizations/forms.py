@@ -38,7 +38,15 @@ class OrganizationForm(forms.ModelForm):
             "term_ends_on": gettext_lazy("Left empty: the election date plus the term length."),
         }
 
-    def __init__(self, *args, parents: QuerySet[Organization] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        parents: QuerySet[Organization] | None = None,
+        parent_required: bool = True,
+        **kwargs,
+    ):
+        """`parents` None: no parent field (a scope's top stays put). Only superusers may
+        leave the parent empty: a new top of the tree is outside everyone else's scope."""
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(_("Save"))
         if parents is None:
@@ -47,7 +55,7 @@ class OrganizationForm(forms.ModelForm):
             self.fields["parent"] = organization_field(
                 parents.active(),
                 label=Organization._meta.get_field("parent").verbose_name,
-                required=False,
+                required=parent_required,
             )
 
     def clean(self):

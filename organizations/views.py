@@ -138,7 +138,10 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     if parent_id and parent_id.isdigit():
         initial["parent"] = _organization(request, int(parent_id), write=True)
     form = OrganizationForm(
-        request.POST or None, initial=initial, parents=_parent_choices(request, None)
+        request.POST or None,
+        initial=initial,
+        parents=_parent_choices(request, None),
+        parent_required=not request.user.is_superuser,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -159,6 +162,7 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         instance=org,
         parents=None if is_root else _parent_choices(request, org),
+        parent_required=not request.user.is_superuser,
     )
     if request.method == "POST" and form.is_valid():
         try:

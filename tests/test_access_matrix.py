@@ -182,3 +182,29 @@ def test_admin_is_for_superusers_only(client, cast):
     assert client.get("/admin/").status_code == 302
     client.force_login(cast.root)
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_staff_cannot_create_or_lift_an_organization_out_of_their_scope(client, cast, tree):
+    client.force_login(cast.paul)
+    new_root = {"name": "自建工委", "code": "X1", "kind": "working_committee", "parent": ""}
+    response = client.post(reverse("organizations:organization_create"), new_root)
+    assert response.status_code == 200
+    assert not Organization.objects.filter(code="X1").exists()
+
+    lift = {"name": tree.g1.name, "code": "G1", "kind": "working_committee", "parent": ""}
+    client.post(reverse("organizations:organization_edit", args=[tree.g1.pk]), lift)
+    tree.g1.refresh_from_db()
+    assert tree.g1.parent_id == tree.p1.pk and tree.g1.kind == "general_branch"
+
+    elsewhere = {"name": "越权支部", "code": "X2", "kind": "branch", "parent": tree.p2.pk}
+    response = client.post(reverse("organizations:organization_create"), elsewhere)
+    assert not Organization.objects.filter(code="X2").exists()
+
+
+@pytest.mark.django_db
+def test_superuser_may_create_a_new_top_organization(client, cast):
+    client.force_login(cast.root)
+    data = {"name": "第二工委", "code": "W2", "kind": "working_committee", "parent": ""}
+    assert client.post(reverse("organizations:organization_create"), data).status_code == 302
+    assert Organization.objects.get(code="W2").parent is None
