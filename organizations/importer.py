@@ -109,7 +109,9 @@ def _create_all(ordered, labels, result: ImportResult) -> None:
             continue
         data = {k: v for k, v in record.items() if v is not None and k != "parent"}
         data["parent"] = parent.pk if parent else None
-        form = OrganizationForm(data=data, parents=Organization.objects.all())
+        form = OrganizationForm(
+            data=data, parents=Organization.objects.all(), parent_required=False
+        )
         if not form.is_valid():
             result.errors.extend(sheets.form_errors(line, form, labels))
             continue
