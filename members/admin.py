@@ -13,6 +13,12 @@ class MemberAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["organization"]
     readonly_fields = ["status", "organization", "left_on"]  # dated services only
 
+    def has_add_permission(self, request) -> bool:
+        return False  # people enter through the pages or the import: records and counts
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # nothing is deleted; leaving is recorded
+
 
 @admin.register(MembershipRecord)
 class MembershipRecordAdmin(admin.ModelAdmin):

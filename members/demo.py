@@ -33,6 +33,7 @@ from partybuild.dates import add_years
 from .choices import ETHNIC_GROUPS, Education, Event, Gender, Occupation, Status
 from .idnumber import check_character
 from .models import Member, MembershipRecord
+from .tallies import tally_rebuild
 
 ANCHOR = datetime.date(2026, 10, 31)  # fixed, so the dataset is the same on every run
 CREATED_AT = timezone.make_aware(datetime.datetime(2026, 10, 31, 9, 0))
@@ -386,6 +387,7 @@ def demo_build(size: Size | None = None, *, with_history: bool | None = None) ->
         members = builder.members_for(branches)
         _save_members(members, with_history=with_history)
         _positions(builder, members)
+        tally_rebuild()
         logins = _users(branches)
     if connection.vendor == "postgresql":
         # Fresh statistics and visibility maps: planner estimates and index-only scans.

@@ -18,6 +18,7 @@ from .choices import (
     Status,
 )
 from .models import Member, MembershipRecord
+from .tallies import tally_add, tally_add_many
 
 # The event that a move to each status records, when it is a normal step forward.
 _STEP_EVENTS = {
@@ -87,6 +88,7 @@ def member_create(
     _check_organization_accepts(member.organization)
     member._history_user = by
     member.save()
+    tally_add(organization_id=member.organization_id, status=member.status, delta=1)
     MembershipRecord.objects.create(
         member=member,
         organization=member.organization,
@@ -125,6 +127,8 @@ def member_change_status(
             {"status": _("A status can only move forward; tick 'correction' to fix an error.")}
         )
     event = Event.CORRECTED if correction else _STEP_EVENTS[status]
+    tally_add(organization_id=member.organization_id, status=member.status, delta=-1)
+    tally_add(organization_id=member.organization_id, status=status, delta=1)
     _next_record(
         member, organization_id=member.organization_id, status=status, on=on, event=event, by=by
     )
@@ -152,6 +156,8 @@ def member_move(
     if organization.pk == member.organization_id:
         raise ValidationError({"organization": _("The member is already in this organization.")})
     _check_organization_accepts(organization)
+    tally_add(organization_id=member.organization_id, status=member.status, delta=-1)
+    tally_add(organization_id=organization.pk, status=member.status, delta=1)
     _next_record(
         member,
         organization_id=organization.pk,
@@ -177,6 +183,7 @@ def member_leave(*, member: Member, status: str, on: datetime.date, reason: str,
     record = _open_record(member)
     if record:
         _close(record, on, LEAVING_EVENTS[status])
+    tally_add(organization_id=member.organization_id, status=member.status, delta=-1)
     member.status = status
     member.left_on = on
     member.leave_reason = reason
@@ -215,4 +222,5 @@ def members_bulk_create(*, members: list[tuple[Member, datetime.date]], by=None)
         ],
         batch_size=2000,
     )
+    tally_add_many([(m.organization_id, m.status) for m in created])
     return created

@@ -53,7 +53,7 @@ def _filtered(request: HttpRequest) -> MemberFilter:
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     member_filter = _filtered(request)
-    page = Paginator(member_filter.qs.order_by("organization__code", "name", "id"), 50).get_page(
+    page = Paginator(member_filter.qs.order_by("organization_id", "name", "id"), 50).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()

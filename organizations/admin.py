@@ -21,6 +21,12 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["parent"]
     readonly_fields = ["parent", "depth"]  # the tree is changed through the services
 
+    def has_add_permission(self, request) -> bool:
+        return False  # created through the pages or import_organizations (closure table)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # organizations are dissolved, never deleted
+
 
 @admin.register(Position)
 class PositionAdmin(SimpleHistoryAdmin):

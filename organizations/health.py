@@ -8,14 +8,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection, models
-from django.db.models import Count, Q
+from django.db import models
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from members.choices import Status as MemberStatus
-from members.models import Member
+from members.models import OrganizationTally
 
-from .models import BRANCH_KINDS, Kind, Organization, OrganizationClosure, Policy, Position, Post
+from .models import BRANCH_KINDS, Kind, Organization, Policy, Position, Post
 
 
 @dataclass
@@ -43,75 +42,33 @@ class Flag(models.TextChoices):
 SEVERE = frozenset({Flag.TOO_FEW_FULL, Flag.SECRETARY_VACANT, Flag.TERM_EXPIRED})
 
 
-def _counts(rows, key: str) -> dict[int, Counts]:
-    result: dict[int, Counts] = defaultdict(Counts)
-    for row in rows:
-        result[row[key]] = Counts(
-            members=row["full"] + row["probationary"],
-            full=row["full"],
-            probationary=row["probationary"],
-        )
-    return result
-
-
-_COUNT_FIELDS = {
-    "full": Count("id", filter=Q(status=MemberStatus.FULL)),
-    "probationary": Count("id", filter=Q(status=MemberStatus.PROBATIONARY)),
-}
-
-
 def subtree_counts(org_ids: list[int]) -> dict[int, Counts]:
-    """Party members in each organization's whole subtree, in one statement.
-
-    Members are counted per organization first and only then rolled up through the closure
-    table: joining every member row to every ancestor is many times slower on large trees.
-    """
-    result: dict[int, Counts] = defaultdict(Counts)
-    if not org_ids:
-        return result
-    member = Member._meta.db_table
-    closure = OrganizationClosure._meta.db_table
-    marks = ", ".join(["%s"] * len(org_ids))
-    sql = f"""
-        SELECT c.ancestor_id, SUM(d.full_count), SUM(d.probationary_count)
-        FROM (
-            SELECT m.organization_id,
-                   SUM(CASE WHEN m.status = %s THEN 1 ELSE 0 END) AS full_count,
-                   SUM(CASE WHEN m.status = %s THEN 1 ELSE 0 END) AS probationary_count
-            FROM {member} m
-            WHERE m.status IN (%s, %s)
-              AND m.organization_id IN (
-                  SELECT descendant_id FROM {closure} WHERE ancestor_id IN ({marks}))
-            GROUP BY m.organization_id
-        ) d
-        JOIN {closure} c ON c.descendant_id = d.organization_id
-        WHERE c.ancestor_id IN ({marks})
-        GROUP BY c.ancestor_id
-    """
-    full, probationary = MemberStatus.FULL.value, MemberStatus.PROBATIONARY.value
-    params = [full, probationary, full, probationary, *org_ids, *org_ids]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for ancestor_id, full_count, probationary_count in cursor.fetchall():
-            full_count, probationary_count = int(full_count), int(probationary_count)
-            result[ancestor_id] = Counts(
-                members=full_count + probationary_count,
-                full=full_count,
-                probationary=probationary_count,
-            )
-    return result
+    """Party members in each organization's whole subtree: the direct counts of every
+    descendant summed through the closure table, in one query."""
+    key = "organization__ancestor_links__ancestor_id"
+    rows = (
+        OrganizationTally.objects.filter(**{f"{key}__in": org_ids})
+        .values(key)
+        .annotate(full_sum=Sum("full"), probationary_sum=Sum("probationary"))
+        .order_by()
+    )
+    return _as_counts((r[key], r["full_sum"], r["probationary_sum"]) for r in rows)
 
 
 def direct_counts(org_ids: list[int]) -> dict[int, Counts]:
     """Party members whose relationship is held by the organization itself."""
-    rows = (
-        Member.objects.party_members()
-        .filter(organization_id__in=org_ids)
-        .values("organization_id")
-        .annotate(**_COUNT_FIELDS)
-        .order_by()
+    rows = OrganizationTally.objects.filter(organization_id__in=org_ids).values_list(
+        "organization_id", "full", "probationary"
     )
-    return _counts(rows, "organization_id")
+    return _as_counts(rows)
+
+
+def _as_counts(rows) -> dict[int, Counts]:
+    result: dict[int, Counts] = defaultdict(Counts)
+    for org_id, full, probationary in rows:
+        full, probationary = int(full or 0), int(probationary or 0)
+        result[org_id] = Counts(members=full + probationary, full=full, probationary=probationary)
+    return result
 
 
 @dataclass

@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from members.choices import CURRENT_STATUSES
+from members.models import OrganizationTally
 from partybuild.dates import add_years
 
 from .models import (
@@ -105,6 +106,7 @@ def organization_create(*, organization: Organization) -> Organization:
     organization.depth = organization.parent.depth + 1 if organization.parent else 0
     organization.save()
     _link_into_tree(organization)
+    OrganizationTally.objects.create(organization=organization)
     return organization
 
 
