@@ -42,13 +42,20 @@ class Status(models.TextChoices):
     DECEASED = "deceased", _("deceased")
     WITHDRAWN = "withdrawn", _("withdrawn")
     REMOVED = "removed", _("removed from the roll")
+    PROBATION_CANCELLED = "probation_cancelled", _("probationary status cancelled")
 
 
 PARTY_MEMBER_STATUSES = frozenset({Status.PROBATIONARY, Status.FULL})
 PIPELINE_STATUSES = frozenset({Status.APPLICANT, Status.ACTIVIST, Status.TARGET})
 CURRENT_STATUSES = PIPELINE_STATUSES | PARTY_MEMBER_STATUSES
 LEFT_STATUSES = frozenset(
-    {Status.TRANSFERRED_OUT, Status.DECEASED, Status.WITHDRAWN, Status.REMOVED}
+    {
+        Status.TRANSFERRED_OUT,
+        Status.DECEASED,
+        Status.WITHDRAWN,
+        Status.REMOVED,
+        Status.PROBATION_CANCELLED,
+    }
 )
 
 
@@ -65,6 +72,7 @@ class Event(models.TextChoices):
     DECEASED = "deceased", _("deceased")
     WITHDRAWN = "withdrawn", _("withdrew")
     REMOVED = "removed", _("removed from the roll")
+    PROBATION_CANCELLED = "probation_cancelled", _("probationary status cancelled")
     CORRECTED = "corrected", _("status corrected")
 
 
@@ -73,6 +81,7 @@ LEAVING_EVENTS = {
     Status.DECEASED: Event.DECEASED,
     Status.WITHDRAWN: Event.WITHDRAWN,
     Status.REMOVED: Event.REMOVED,
+    Status.PROBATION_CANCELLED: Event.PROBATION_CANCELLED,
 }
 
 # Age bands of the yearly statistics: (label, lowest age, highest age), inclusive.

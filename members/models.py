@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .choices import (
+    CURRENT_STATUSES,
     ETHNIC_GROUPS,
     HAN,
     Education,
@@ -26,9 +27,7 @@ class MemberQuerySet(models.QuerySet):
 
     def current(self) -> "MemberQuerySet":
         """Everyone still in the registry's care: pipeline and party members."""
-        return self.exclude(
-            status__in=[Status.TRANSFERRED_OUT, Status.DECEASED, Status.WITHDRAWN, Status.REMOVED]
-        )
+        return self.filter(status__in=CURRENT_STATUSES)
 
 
 class Member(models.Model):
@@ -197,3 +196,39 @@ class OrganizationTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}: {self.full} + {self.probationary}"
+
+
+class Discipline(models.TextChoices):
+    WARNING = "warning", _("warning")
+    SERIOUS_WARNING = "serious_warning", _("serious warning")
+    REMOVAL_FROM_POST = "removal_from_post", _("removal from party posts")
+    PROBATION = "probation", _("probation within the party")
+    EXPULSION = "expulsion", _("expulsion")
+
+
+class DisciplinaryAction(models.Model):
+    """A party disciplinary action and its period of effect (the introducer rule reads it)."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="disciplinary_actions"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Discipline.choices)
+    decided_on = models.DateField(_("decided on"))
+    effective_until = models.DateField(_("in effect until"), null=True, blank=True)
+    lifted_on = models.DateField(_("lifted on"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("disciplinary action")
+        verbose_name_plural = _("disciplinary actions")
+        ordering = ["member", "-decided_on"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} · {self.kind} · {self.decided_on}"
+
+    def in_effect_on(self, day: datetime.date) -> bool:
+        if day < self.decided_on or (self.lifted_on and day >= self.lifted_on):
+            return False
+        return self.effective_until is None or day <= self.effective_until

@@ -172,6 +172,20 @@ class PolicyForm(forms.ModelForm):
             "general_branch_min_members",
             "party_committee_min_members",
             "committee_required_from",
+            "applicant_talk_months",
+            "activist_min_months",
+            "activist_review_months",
+            "publicity_min_workdays",
+            "training_min_days",
+            "training_min_hours",
+            "meeting_after_prereview_months",
+            "approval_months",
+            "approval_months_special",
+            "oath_months",
+            "probation_months",
+            "extension_min_months",
+            "extension_max_months",
+            "probation_warning_days",
         ]
 
     def __init__(self, *args, **kwargs):

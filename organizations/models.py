@@ -237,6 +237,43 @@ class Policy(models.Model):
     committee_required_from = models.PositiveSmallIntegerField(
         _("branch committee required from (full members)"), default=7
     )
+    # Member development (domain.md section 2); the national values are the defaults.
+    applicant_talk_months = models.PositiveSmallIntegerField(
+        _("talk with an applicant within (months)"), default=1
+    )
+    activist_min_months = models.PositiveSmallIntegerField(
+        _("an activist for at least (months) before becoming a development target"), default=12
+    )
+    activist_review_months = models.PositiveSmallIntegerField(
+        _("activists reviewed every (months)"), default=6
+    )
+    publicity_min_workdays = models.PositiveSmallIntegerField(
+        _("publicity of a development target, at least (working days)"), default=5
+    )
+    training_min_days = models.PositiveSmallIntegerField(
+        _("centralized training, at least (days)"), default=3
+    )
+    training_min_hours = models.PositiveSmallIntegerField(
+        _("or at least (class hours)"), default=24
+    )
+    meeting_after_prereview_months = models.PositiveSmallIntegerField(
+        _("member meeting within (months) of the pre-review"), default=1
+    )
+    approval_months = models.PositiveSmallIntegerField(
+        _("party committee approval within (months)"), default=3
+    )
+    approval_months_special = models.PositiveSmallIntegerField(
+        _("in special cases within (months)"), default=6
+    )
+    oath_months = models.PositiveSmallIntegerField(_("oath within (months) of approval"), default=1)
+    probation_months = models.PositiveSmallIntegerField(_("probation (months)"), default=12)
+    extension_min_months = models.PositiveSmallIntegerField(
+        _("an extension of probation, at least (months)"), default=6
+    )
+    extension_max_months = models.PositiveSmallIntegerField(_("and at most (months)"), default=12)
+    probation_warning_days = models.PositiveSmallIntegerField(
+        _("remind when probation ends within (days)"), default=30
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()

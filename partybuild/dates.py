@@ -1,6 +1,16 @@
 """Small date helpers shared by the apps."""
 
+import calendar
 import datetime
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(day.day, last))
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:

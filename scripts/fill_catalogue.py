@@ -20,11 +20,14 @@ def main(po_path: str, table_path: str) -> int:
             if not any(entry.msgstr_plural.values()):
                 missing.append(entry.msgid)
         else:
-            if not entry.msgstr and entry.msgid in table["T"]:
+            guessed = "fuzzy" in entry.flags  # makemessages' guess: replace it when we can
+            if (not entry.msgstr or guessed) and entry.msgid in table["T"]:
                 entry.msgstr = table["T"][entry.msgid]
+            elif guessed:
+                missing.append(entry.msgid)
             if not entry.msgstr:
                 missing.append(entry.msgid)
-        if "fuzzy" in entry.flags and (entry.msgstr or entry.msgid_plural):
+        if "fuzzy" in entry.flags and entry.msgid not in missing:
             entry.flags.remove("fuzzy")
     po.save()
     for msgid in missing:

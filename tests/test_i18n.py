@@ -14,6 +14,7 @@ SOURCES = [
     "partybuild",
     "organizations",
     "members",
+    "development",
     "appraisals",
     "reports",
     "templates",
