@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("organizations/", include("organizations.urls")),
     path("members/", include("members.urls")),
+    path("development/", include("development.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

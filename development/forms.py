@@ -1,0 +1,140 @@
+"""The form of one development step: the fields that kind of step needs, and a vote."""
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from members.forms import MemberCreateForm
+from members.models import Member
+from organizations.models import Organization
+from partybuild.forms import DATE_WIDGET, submit_helper
+
+from .models import CalendarDay, Step, StepKind, Vote
+
+K = StepKind
+APPROVER = ["approving_organization"]
+KIND_FIELDS: dict[str, list[str]] = {
+    K.ACTIVIST_SELECTED: ["channel"],
+    K.CONTACTS_ASSIGNED: ["people"],
+    K.INTRODUCERS: ["people"],
+    K.TARGET_SELECTED: ["publicity_from", "publicity_to", *APPROVER],
+    K.TRAINING: ["training_days", "training_hours"],
+    K.PRE_REVIEW: APPROVER,
+    K.ADMISSION_APPROVAL: [*APPROVER, "special_case"],
+    K.CONVERSION_APPROVAL: [*APPROVER, "special_case"],
+    K.PROBATION_EXTENDED: ["extension_months"],
+}
+VOTE_FIELDS = [
+    "should_attend", "excluded", "exclusion_reason", "present", "yes", "no", "abstain",
+    "written_yes", "written_no",
+]  # fmt: skip
+MEETINGS = {K.ADMISSION_MEETING, K.CONVERSION_MEETING}
+
+
+class StepForm(forms.ModelForm):
+    class Meta:
+        model = Step
+        fields = [
+            "on",
+            *sorted({f for fs in KIND_FIELDS.values() for f in fs}),
+            "note",
+            "attachment",
+        ]
+        widgets = {"on": DATE_WIDGET, "publicity_from": DATE_WIDGET, "publicity_to": DATE_WIDGET}
+
+    def __init__(self, *args, kind: str, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        wanted = {"on", "note", "attachment", *KIND_FIELDS.get(kind, [])}
+        for name in list(self.fields):
+            if name not in wanted:
+                del self.fields[name]
+        self.fields["on"].initial = datetime.date.today
+        if "people" in self.fields:
+            self.fields["people"].queryset = (
+                Member.objects.party_members()
+                .filter(organization=member.organization)
+                .exclude(pk=member.pk)
+                .order_by("name")
+            )
+            self.fields["people"].widget = forms.CheckboxSelectMultiple()
+            self.fields["people"].required = True
+        if "approving_organization" in self.fields:
+            # Every organization above the branch is offered; the rule refuses the wrong kind.
+            above = Organization.objects.filter(
+                descendant_links__descendant_id=member.organization_id
+            ).exclude(pk=member.organization_id)
+            self.fields["approving_organization"].queryset = above.order_by("depth")
+            self.fields["approving_organization"].required = True
+        if "channel" in self.fields:
+            self.fields["channel"].required = True
+        if kind in MEETINGS:
+            self.vote_form = VoteForm(*args, prefix="vote", **_without_instance(kwargs))
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the page wraps this form and the vote in one <form>
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if hasattr(self, "vote_form"):
+            valid = self.vote_form.is_valid() and valid
+        return valid
+
+    def service_arguments(self) -> dict:
+        """Keyword arguments for development.services.step_record."""
+        data = dict(self.cleaned_data)
+        people = list(data.pop("people", []) or [])
+        if not data.get("attachment"):
+            data.pop("attachment", None)
+        arguments = {"people": people, **data}
+        if hasattr(self, "vote_form"):
+            arguments["vote"] = Vote(**self.vote_form.cleaned_data)
+        return arguments
+
+
+def _without_instance(kwargs: dict) -> dict:
+    return {k: v for k, v in kwargs.items() if k not in ("instance",)}
+
+
+class VoteForm(forms.ModelForm):
+    class Meta:
+        model = Vote
+        fields = VOTE_FIELDS
+
+
+class ApplicantForm(MemberCreateForm):
+    """A new applicant: the person's data and the date of the written application."""
+
+    application_on = forms.DateField(
+        label=gettext_lazy("date of the written application"), widget=DATE_WIDGET
+    )
+
+    def __init__(self, *args, organizations: QuerySet[Organization], **kwargs):
+        super().__init__(*args, organizations=organizations, **kwargs)
+        for name in ("status", "since", "arrival", "joined_on", "converted_on"):
+            self.fields.pop(name, None)
+        self.helper = submit_helper(_("Register the application"))
+
+    def clean(self):
+        self.cleaned_data["status"] = "applicant"
+        data = super().clean()
+        data["since"] = data.get("application_on")
+        return data
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("reason for returning"), max_length=300)
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["day", "is_workday", "note"]
+        widgets = {"day": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Add"))

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "development"
+urlpatterns = [
+    path("applicants/new/", views.applicant_new, name="applicant_new"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("approvals/<int:pk>/", views.approval_decide, name="approval_decide"),
+    path("reminders/", views.reminders, name="reminders"),
+    path("calendar/", views.calendar_days, name="calendar_days"),
+    path("organizations/<int:pk>/", views.board, name="board"),
+    path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/steps/<str:kind>/", views.step_new, name="step_new"),
+]

@@ -1,0 +1,185 @@
+"""Development pages: the branch board, a person's procedure, steps, approvals, reminders."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members.models import Member
+from members.services import member_create
+from organizations import access
+from organizations.models import Organization, Policy
+from partybuild.forms import add_service_errors, form_page
+
+from . import progress, services
+from .forms import ApplicantForm, CalendarDayForm, ReturnForm, StepForm
+from .models import Approval, CalendarDay, Step, StepKind
+from .votes import vote_result
+
+
+def _member(request: HttpRequest, pk: int, *, write: bool = False) -> Member:
+    return access.get_for_user(
+        Member.objects.select_related("organization"), request.user, write=write, pk=pk
+    )
+
+
+@login_required
+def board(request: HttpRequest, pk: int) -> HttpResponse:
+    """Columns by stage for an organization and everything below it."""
+    org = access.get_for_user(Organization.objects, request.user, via="self", pk=pk)
+    members = access.scoped(Member.objects, request.user).filter(
+        organization__ancestor_links__ancestor=org
+    )
+    can_write = access.writable_organizations(request.user).filter(pk=org.pk).exists()
+    return render(
+        request,
+        "development/board.html",
+        {"org": org, "columns": progress.board(members), "can_write": can_write},
+    )
+
+
+@login_required
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request, pk)
+    steps = list(
+        member.development_steps.select_related("vote", "approving_organization", "decided_by")
+        .prefetch_related("people")
+        .order_by("on", "id")
+    )
+    history = services.History([s for s in steps if s.in_force])
+    pending = {s.kind for s in steps if s.approval == Approval.PENDING}
+    can_write = (
+        access.writable_organizations(request.user).filter(pk=member.organization_id).exists()
+    )
+    return render(
+        request,
+        "development/person.html",
+        {
+            "member": member,
+            "steps": [(s, vote_result(s.vote) if s.vote else None) for s in steps],
+            "stage": services.stage_of(member),
+            "dues": progress.dues_of(member, steps, Policy.current(), timezone.localdate()),
+            "next_steps": [
+                (k, StepKind(k).label) for k in progress.possible_steps(history, pending)
+            ]
+            if can_write
+            else [],
+        },
+    )
+
+
+@login_required
+def step_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    member = _member(request, pk, write=True)
+    if kind not in StepKind.values:
+        raise Http404
+    form = StepForm(request.POST or None, request.FILES or None, kind=kind, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_record(
+                member=member, kind=kind, by=request.user, **form.service_arguments()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Step recorded."))
+            return redirect("development:person", pk=member.pk)
+    return render(
+        request,
+        "development/step_form.html",
+        {"form": form, "member": member, "kind_label": StepKind(kind).label},
+    )
+
+
+@login_required
+def applicant_new(request: HttpRequest) -> HttpResponse:
+    """Register a person and their written application (step 1) in one go."""
+    writable = access.writable_organizations(request.user)
+    if not writable.exists():
+        raise PermissionDenied
+    form = ApplicantForm(request.POST or None, organizations=writable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                member = form.save(commit=False)
+                member.status = "applicant"
+                on = form.cleaned_data["application_on"]
+                member_create(member=member, since=on, by=request.user)
+                services.step_record(
+                    member=member, kind=StepKind.APPLICATION, on=on, by=request.user
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Application registered."))
+            return redirect("development:person", pk=member.pk)
+    return form_page(request, form, title=_("New applicant"))
+
+
+def _approvable(request: HttpRequest):
+    """Pending steps decided by a committee in the user's care (staff only)."""
+    if not access.can_manage_tree(request.user):
+        raise PermissionDenied
+    return Step.objects.filter(
+        approval=Approval.PENDING,
+        approving_organization__in=access.writable_organizations(request.user).values("pk"),
+    )
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    steps = (
+        _approvable(request)
+        .select_related("member__organization", "approving_organization", "recorded_by")
+        .order_by("on", "id")
+    )
+    return render(request, "development/approvals.html", {"steps": steps, "form": ReturnForm()})
+
+
+@login_required
+@require_POST
+def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    step = get_object_or_404(_approvable(request), pk=pk)
+    try:
+        if "approve" in request.POST:
+            services.step_approve(step=step, by=request.user)
+            messages.success(request, _("Approved."))
+        else:
+            services.step_return(step=step, by=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Returned to the branch."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("development:approvals")
+
+
+@login_required
+def reminders(request: HttpRequest) -> HttpResponse:
+    members = access.scoped(Member.objects, request.user)
+    return render(request, "development/reminders.html", {"cards": progress.reminders(members)})
+
+
+@login_required
+def calendar_days(request: HttpRequest) -> HttpResponse:
+    """Holidays and adjusted working days the staff add for a year the library lacks."""
+    role = access.user_role(request.user)
+    top_staff = (
+        role and access.can_manage_tree(request.user) and role.organization.parent_id is None
+    )
+    if not (request.user.is_superuser or top_staff):
+        raise PermissionDenied
+    form = CalendarDayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Day added."))
+        return redirect(reverse("development:calendar_days"))
+    return render(
+        request,
+        "development/calendar.html",
+        {"form": form, "days": CalendarDay.objects.order_by("-day")[:200]},
+    )

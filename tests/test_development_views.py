@@ -1,0 +1,171 @@
+"""Development pages: scoping by role, steps through the form, the approval queue."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from development.models import Approval, Step, StepKind
+from development.services import step_record
+from members.choices import Status
+from members.models import Member
+
+from .factories import id_number, make_member
+
+D = datetime.date
+K = StepKind
+
+
+@pytest.fixture
+def applicants(tree):
+    """One applicant (with a recorded application) in B1 and one in B2."""
+    result = {}
+    for code in ("b1", "b2"):
+        person = make_member(getattr(tree, code), status=Status.APPLICANT, joined_on=None,
+                             since=D(2024, 1, 1), name=f"{code}申请人")  # fmt: skip
+        step_record(member=person, kind=K.APPLICATION, on=D(2024, 3, 1))
+        result[code] = person
+    return result
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("user", "own", "other"),
+    [("alice", 200, 404), ("bob", 404, 200), ("paul", 200, 200), ("victor", 200, 200)],
+)
+def test_person_and_board_pages_are_scoped(client, cast, tree, applicants, user, own, other):
+    client.force_login(getattr(cast, user))
+    assert client.get(reverse("development:person", args=[applicants["b1"].pk])).status_code == own
+    assert (
+        client.get(reverse("development:person", args=[applicants["b2"].pk])).status_code == other
+    )
+    assert client.get(reverse("development:board", args=[tree.b1.pk])).status_code == own
+
+
+@pytest.mark.django_db
+def test_viewer_and_sibling_cannot_record_steps(client, cast, applicants):
+    url = reverse("development:step_new", args=[applicants["b1"].pk, K.APPLICANT_TALK])
+    client.force_login(cast.victor)
+    assert client.get(url).status_code == 403
+    client.force_login(cast.bob)
+    assert client.post(url, {"on": "2024-03-10"}).status_code == 404
+    assert not Step.objects.filter(kind=K.APPLICANT_TALK).exists()
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login(client, tree, applicants):
+    for url in [
+        reverse("development:person", args=[applicants["b1"].pk]),
+        reverse("development:board", args=[tree.b1.pk]),
+        reverse("development:approvals"),
+        reverse("development:reminders"),
+        reverse("development:applicant_new"),
+        reverse("development:calendar_days"),
+    ]:
+        assert client.get(url)["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_secretary_registers_an_applicant_and_under_eighteen_is_refused(client, cast, tree):
+    client.force_login(cast.alice)
+    data = {
+        "organization": tree.b1.pk, "name": "小张", "ethnicity": "01",
+        "education": "undergraduate", "occupation": "organ_staff",
+        "id_number": id_number(D(2008, 6, 1)), "application_on": "2026-05-31",
+    }  # fmt: skip
+    response = client.post(reverse("development:applicant_new"), data)
+    assert "须年满 18 周岁" in response.content.decode()
+    assert not Member.objects.filter(name="小张").exists()  # nothing half-saved
+    data["application_on"] = "2026-06-01"
+    response = client.post(reverse("development:applicant_new"), data)
+    person = Member.objects.get(name="小张")
+    assert response["Location"] == reverse("development:person", args=[person.pk])
+    assert person.status == Status.APPLICANT
+    assert person.development_steps.get().kind == K.APPLICATION
+
+
+@pytest.mark.django_db
+def test_steps_through_the_form_with_a_refusal(client, cast, applicants):
+    client.force_login(cast.alice)
+    person = applicants["b1"]
+    url = reverse("development:step_new", args=[person.pk, K.ACTIVIST_SELECTED])
+    response = client.post(url, {"on": "2024-02-01", "channel": "members"})
+    assert "早于" in response.content.decode()  # before the application
+    response = client.post(url, {"on": "2024-04-01", "channel": "members"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.status == Status.ACTIVIST
+    page = client.get(reverse("development:person", args=[person.pk])).content.decode()
+    assert "确定入党积极分子" in page and "党员推荐" in page
+
+
+@pytest.mark.django_db
+def test_meeting_form_records_the_vote_and_shows_its_result(client, cast, tree, applicants):
+    from .test_development import _steps
+
+    person = applicants["b1"]
+    introducers = [make_member(tree.b1) for _ in range(2)]
+    for kind, on, details in _steps(tree, introducers)[1:13]:
+        step = step_record(member=person, kind=kind, on=on, **details)
+        if step.approval == Approval.PENDING:
+            from development.services import step_approve
+
+            step_approve(step=step, by=cast.paul)
+    client.force_login(cast.alice)
+    url = reverse("development:step_new", args=[person.pk, K.ADMISSION_MEETING])
+    counts = {"should_attend": 16, "excluded": 0, "present": 8, "yes": 8, "no": 0, "abstain": 0,
+              "written_yes": 0, "written_no": 0}  # fmt: skip
+    vote = {f"vote-{name}": value for name, value in counts.items()}
+    assert client.post(url, {"on": "2025-07-01", **vote}).status_code == 302
+    page = client.get(reverse("development:person", args=[person.pk])).content.decode()
+    assert "未达到法定人数" in page
+    talk = reverse("development:step_new", args=[person.pk, K.COMMITTEE_TALK])
+    assert "未通过" in client.post(talk, {"on": "2025-07-15"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_approval_queue_holds_only_the_committees_own_steps(client, cast, tree, applicants):
+    pending = Step.objects.create(
+        member=applicants["b1"], kind=K.PRE_REVIEW, on=D(2025, 6, 10),
+        approving_organization=tree.p1, approval=Approval.PENDING,
+    )  # fmt: skip
+    elsewhere_person = make_member(tree.b4, status=Status.TARGET)
+    elsewhere = Step.objects.create(
+        member=elsewhere_person, kind=K.PRE_REVIEW, on=D(2025, 6, 10),
+        approving_organization=tree.p2, approval=Approval.PENDING,
+    )  # fmt: skip
+    client.force_login(cast.paul)
+    page = client.get(reverse("development:approvals")).content.decode()
+    assert applicants["b1"].name in page and elsewhere_person.name not in page
+    decide = reverse("development:approval_decide", args=[elsewhere.pk])
+    assert client.post(decide, {"approve": "1"}).status_code == 404
+    client.post(reverse("development:approval_decide", args=[pending.pk]), {"reason": "材料不全"})
+    pending.refresh_from_db()
+    assert pending.approval == Approval.RETURNED and pending.return_reason == "材料不全"
+    client.force_login(cast.alice)
+    assert client.get(reverse("development:approvals")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_reminders_list_an_overdue_talk(client, cast, applicants):
+    client.force_login(cast.paul)
+    page = client.get(reverse("development:reminders")).content.decode()
+    assert applicants["b1"].name in page and "逾期" in page
+
+
+@pytest.mark.django_db
+def test_board_counts_people_by_stage(client, cast, tree, applicants):
+    make_member(tree.b1, status=Status.PROBATIONARY)
+    client.force_login(cast.paul)
+    page = client.get(reverse("development:board", args=[tree.p1.pk])).content.decode()
+    assert 'data-testid="count-applicant">2<' in page
+    assert 'data-testid="count-probationary">1<' in page
+
+
+@pytest.mark.django_db
+def test_calendar_page_is_for_the_working_committee(client, cast):
+    client.force_login(cast.paul)
+    assert client.get(reverse("development:calendar_days")).status_code == 403
+    client.force_login(cast.wendy)
+    data = {"day": "2030-01-01", "is_workday": "", "note": "元旦"}
+    assert client.post(reverse("development:calendar_days"), data).status_code == 302
