@@ -56,6 +56,14 @@ def can_manage_tree(user) -> bool:
     return role is not None and role.role == Role.STAFF
 
 
+def keeps_the_rules(user) -> bool:
+    """The rules and the calendar are kept by the working committee's staff (top of the tree)."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    role = user_role(user)
+    return role is not None and role.role == Role.STAFF and role.organization.parent_id is None
+
+
 def scope_roots(user) -> QuerySet[Organization]:
     """Where the user's view of the tree starts."""
     if user.is_authenticated and user.is_superuser:
