@@ -167,11 +167,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
 @login_required
 def calendar_days(request: HttpRequest) -> HttpResponse:
     """Holidays and adjusted working days the staff add for a year the library lacks."""
-    role = access.user_role(request.user)
-    top_staff = (
-        role and access.can_manage_tree(request.user) and role.organization.parent_id is None
-    )
-    if not (request.user.is_superuser or top_staff):
+    if not access.keeps_the_rules(request.user):
         raise PermissionDenied
     form = CalendarDayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -1,4 +1,4 @@
-from .access import can_manage_tree, user_role
+from .access import can_manage_tree, keeps_the_rules, user_role
 
 
 def party_context(request) -> dict:
@@ -6,4 +6,8 @@ def party_context(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"party_role": user_role(user), "can_manage_tree": can_manage_tree(user)}
+    return {
+        "party_role": user_role(user),
+        "can_manage_tree": can_manage_tree(user),
+        "keeps_the_rules": keeps_the_rules(user),
+    }

@@ -253,13 +253,7 @@ def position_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def policy_edit(request: HttpRequest) -> HttpResponse:
     """The configurable rules; working-committee staff (top of the tree) and superusers."""
-    role = access.user_role(request.user)
-    top_staff = (
-        role is not None
-        and access.can_manage_tree(request.user)
-        and (role.organization.parent_id is None)
-    )
-    if not (request.user.is_superuser or top_staff):
+    if not access.keeps_the_rules(request.user):
         raise PermissionDenied
     form = PolicyForm(request.POST or None, instance=Policy.current())
     if request.method == "POST" and form.is_valid():
