@@ -18,6 +18,7 @@ from organizations.models import Organization, Policy
 from partybuild.forms import add_service_errors, form_page
 
 from . import progress, services
+from .figures import development_figures
 from .forms import ApplicantForm, CalendarDayForm, ReturnForm, StepForm
 from .models import Approval, CalendarDay, Step, StepKind
 from .votes import vote_result
@@ -37,11 +38,22 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         organization__ancestor_links__ancestor=org
     )
     can_write = access.writable_organizations(request.user).filter(pk=org.pk).exists()
+    year = _figures_year()
     return render(
         request,
         "development/board.html",
-        {"org": org, "columns": progress.board(members), "can_write": can_write},
+        {
+            "org": org,
+            "columns": progress.board(members),
+            "can_write": can_write,
+            "year": year,
+            "figures": development_figures(org, year),
+        },
     )
+
+
+def _figures_year() -> int:
+    return timezone.localdate().year
 
 
 @login_required

@@ -1,0 +1,71 @@
+"""Development figures reproduce a published city report: 263 developed, 80 women, 174 under
+35, 197 college or above → 30.4%, 66.2%, 74.9%."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from development.figures import development_figures
+from members.choices import Education, Event, Gender, Status
+from members.models import Member, MembershipRecord
+from partybuild.numbers import percent
+
+from .factories import id_number
+
+D = datetime.date
+
+
+def test_percent_is_exact_and_rounds_half_up():
+    assert percent(80, 263) == Decimal("30.4")
+    assert percent(174, 263) == Decimal("66.2")
+    assert percent(197, 263) == Decimal("74.9")
+    assert percent(1, 8) == Decimal("12.5") and percent(1, 16) == Decimal("6.3")
+    assert percent(5, 0) is None
+
+
+def admit(org, i: int, *, woman: bool, young: bool, college: bool, on: datetime.date):
+    gender = Gender.FEMALE if woman else Gender.MALE
+    birth = D(on.year - (30 if young else 40), 1, 1)
+    member = Member.objects.create(
+        name=f"新党员{i}", gender=gender, birth_date=birth, id_number=id_number(birth, gender),
+        education=Education.UNDERGRADUATE if college else Education.SENIOR_SECONDARY,
+        occupation="organ_staff", status=Status.PROBATIONARY, joined_on=on, organization=org,
+    )  # fmt: skip
+    MembershipRecord.objects.create(
+        member=member, organization=org, status=Status.TARGET, started_on=D(on.year - 1, 1, 1),
+        start_event=Event.PROMOTED, ended_on=on, end_event=Event.ADMITTED,
+    )  # fmt: skip
+    MembershipRecord.objects.create(member=member, organization=org, status=Status.PROBATIONARY,
+                                    started_on=on, start_event=Event.ADMITTED)  # fmt: skip
+
+
+@pytest.fixture
+def city_report(tree):
+    """263 admitted in 2025 across two committees; one more in 2024 that must not count."""
+    for i in range(263):
+        org = tree.b1 if i % 3 else tree.b4
+        admit(org, i, woman=i < 80, young=i < 174, college=i >= 263 - 197, on=D(2025, 3, 1))
+    admit(tree.b1, 999, woman=True, young=True, college=True, on=D(2024, 12, 31))
+
+
+@pytest.mark.django_db
+def test_city_report_figures(tree, city_report):
+    figures = development_figures(tree.w, 2025)
+    assert (figures.developed, figures.women, figures.young, figures.college) == (263, 80, 174, 197)
+    assert (figures.women_share, figures.young_share, figures.college_share) == (
+        Decimal("30.4"), Decimal("66.2"), Decimal("74.9"),
+    )  # fmt: skip
+    p1, p2 = development_figures(tree.p1, 2025), development_figures(tree.p2, 2025)
+    assert p1.developed + p2.developed == 263  # the parent is the sum of its children
+
+
+@pytest.mark.django_db
+def test_board_shows_the_years_figures(client, cast, tree, city_report, monkeypatch):
+    from development import views
+
+    monkeypatch.setattr(views, "_figures_year", lambda: 2025)
+    client.force_login(cast.wendy)
+    page = client.get(reverse("development:board", args=[tree.w.pk])).content.decode()
+    assert "263" in page and "30.4%" in page and "66.2%" in page and "74.9%" in page
