@@ -9,10 +9,6 @@ from organizations.models import Organization
 from partybuild.numbers import percent
 
 YOUNG_AGE = 35  # "35 and under" at admission
-FIELDS = [
-    "member_id", "started_on", "member__gender", "member__ethnicity", "member__birth_date",
-    "member__education",
-]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ def development_figures(organization: Organization, year: int) -> DevelopmentFig
             "member__ethnicity",
             "member__birth_date",
             "member__education",
-        )  # fmt: skip
+        )
         .order_by()
     )
     people = {row[0]: row for row in rows}.values()  # one admission per person
