@@ -44,7 +44,12 @@ class StepForm(forms.ModelForm):
             "note",
             "attachment",
         ]
-        widgets = {"on": DATE_WIDGET, "publicity_from": DATE_WIDGET, "publicity_to": DATE_WIDGET}
+        widgets = {
+            "on": DATE_WIDGET,
+            "publicity_from": DATE_WIDGET,
+            "publicity_to": DATE_WIDGET,
+            "people": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, kind: str, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,7 +66,6 @@ class StepForm(forms.ModelForm):
                 .exclude(pk=member.pk)
                 .order_by("name")
             )
-            self.fields["people"].widget = forms.CheckboxSelectMultiple()
             self.fields["people"].required = True
         if "approving_organization" in self.fields:
             # Every organization above the branch is offered; the rule refuses the wrong kind.

@@ -169,3 +169,13 @@ def test_calendar_page_is_for_the_working_committee(client, cast):
     client.force_login(cast.wendy)
     data = {"day": "2030-01-01", "is_workday": "", "note": "元旦"}
     assert client.post(reverse("development:calendar_days"), data).status_code == 302
+
+
+@pytest.mark.django_db
+def test_introducer_form_offers_the_branchs_full_members(client, cast, tree, applicants):
+    colleague = make_member(tree.b1, name="同支部党员")
+    make_member(tree.b2, name="别的支部党员")
+    client.force_login(cast.alice)
+    url = reverse("development:step_new", args=[applicants["b1"].pk, K.INTRODUCERS])
+    page = client.get(url).content.decode()
+    assert colleague.name in page and "别的支部党员" not in page
