@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
+from development.models import DevelopmentPlan
 from members.choices import COLLEGE_OR_ABOVE, HAN, Event, Gender
 from members.models import MembershipRecord, age_on
 from organizations.models import Organization
@@ -37,6 +40,27 @@ class DevelopmentFigures:
     @property
     def college_share(self) -> Decimal | None:
         return self.share(self.college)
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    """How far a year's plan is met; None where the plan sets no target."""
+
+    plan: "DevelopmentPlan"
+    figures: DevelopmentFigures
+
+    @property
+    def rows(self) -> list[tuple[str, int, int | None, Decimal | None]]:
+        plan, f = self.plan, self.figures
+        return [
+            (str(label), done, target, percent(done, target) if target else None)
+            for label, done, target in [
+                (_("new members"), f.developed, plan.target),
+                (_("women"), f.women, plan.target_women),
+                (_("35 and under"), f.young, plan.target_young),
+                (_("college or above"), f.college, plan.target_college),
+            ]
+        ]
 
 
 def development_figures(organization: Organization, year: int) -> DevelopmentFigures:

@@ -13,7 +13,7 @@ from members.models import Member
 from organizations.models import Organization
 from partybuild.forms import DATE_WIDGET, submit_helper
 
-from .models import CalendarDay, Step, StepKind, Vote
+from .models import CalendarDay, DevelopmentPlan, Step, StepKind, Vote
 
 K = StepKind
 APPROVER = ["approving_organization"]
@@ -142,3 +142,21 @@ class CalendarDayForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(_("Add"))
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = DevelopmentPlan
+        fields = ["target", "target_women", "target_young", "target_college"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Save"))
+
+    def clean(self):
+        data = super().clean()
+        target = data.get("target") or 0
+        for name in ("target_women", "target_young", "target_college"):
+            if data.get(name) is not None and data[name] > target:
+                self.add_error(name, _("A part cannot exceed the whole plan."))
+        return data

@@ -149,3 +149,33 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {'work' if self.is_workday else 'rest'}"
+
+
+class DevelopmentPlan(models.Model):
+    """An organization's target for a year: how many to develop, optionally by category."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="development_plans"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    target = models.PositiveIntegerField(_("new members planned"))
+    target_women = models.PositiveIntegerField(_("of them women"), null=True, blank=True)
+    target_young = models.PositiveIntegerField(_("of them 35 and under"), null=True, blank=True)
+    target_college = models.PositiveIntegerField(
+        _("of them college or above"), null=True, blank=True
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("development plan")
+        verbose_name_plural = _("development plans")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="one_plan_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} · {self.year}: {self.target}"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("reminders/", views.reminders, name="reminders"),
     path("calendar/", views.calendar_days, name="calendar_days"),
     path("organizations/<int:pk>/", views.board, name="board"),
+    path("organizations/<int:pk>/plan/", views.plan_edit, name="plan_edit"),
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/steps/<str:kind>/", views.step_new, name="step_new"),
 ]

@@ -18,9 +18,9 @@ from organizations.models import Organization, Policy
 from partybuild.forms import add_service_errors, form_page
 
 from . import progress, services
-from .figures import development_figures
-from .forms import ApplicantForm, CalendarDayForm, ReturnForm, StepForm
-from .models import Approval, CalendarDay, Step, StepKind
+from .figures import PlanProgress, development_figures
+from .forms import ApplicantForm, CalendarDayForm, PlanForm, ReturnForm, StepForm
+from .models import Approval, CalendarDay, DevelopmentPlan, Step, StepKind
 from .votes import vote_result
 
 
@@ -39,6 +39,8 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     )
     can_write = access.writable_organizations(request.user).filter(pk=org.pk).exists()
     year = _figures_year()
+    figures = development_figures(org, year)
+    plan = DevelopmentPlan.objects.filter(organization=org, year=year).first()
     return render(
         request,
         "development/board.html",
@@ -47,7 +49,9 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
             "columns": progress.board(members),
             "can_write": can_write,
             "year": year,
-            "figures": development_figures(org, year),
+            "figures": figures,
+            "progress": PlanProgress(plan, figures) if plan else None,
+            "can_plan": can_write and access.can_manage_tree(request.user),
         },
     )
 
@@ -190,4 +194,27 @@ def calendar_days(request: HttpRequest) -> HttpResponse:
         request,
         "development/calendar.html",
         {"form": form, "days": CalendarDay.objects.order_by("-day")[:200]},
+    )
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """This year's plan of an organization, set by committee staff over their subtree."""
+    org = access.get_for_user(Organization.objects, request.user, via="self", write=True, pk=pk)
+    if not access.can_manage_tree(request.user):
+        raise PermissionDenied
+    year = _figures_year()
+    plan = DevelopmentPlan.objects.filter(organization=org, year=year).first()
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        plan = form.save(commit=False)
+        plan.organization, plan.year, plan.set_by = org, year, request.user
+        plan.save()
+        messages.success(request, _("Plan saved."))
+        return redirect("development:board", pk=org.pk)
+    return form_page(
+        request,
+        form,
+        title=_("Development plan %(year)s · %(name)s") % {"year": year, "name": org.name},
+        back_url=reverse("development:board", args=[org.pk]),
     )

@@ -69,3 +69,29 @@ def test_board_shows_the_years_figures(client, cast, tree, city_report, monkeypa
     client.force_login(cast.wendy)
     page = client.get(reverse("development:board", args=[tree.w.pk])).content.decode()
     assert "263" in page and "30.4%" in page and "66.2%" in page and "74.9%" in page
+
+
+@pytest.mark.django_db
+def test_plan_progress_on_the_board(client, cast, tree, city_report, monkeypatch):
+    from development import views
+    from development.models import DevelopmentPlan
+
+    monkeypatch.setattr(views, "_figures_year", lambda: 2025)
+    client.force_login(cast.wendy)
+    url = reverse("development:plan_edit", args=[tree.w.pk])
+    bad = client.post(url, {"target": 300, "target_women": 301})
+    assert "不能超过" in bad.content.decode()
+    assert client.post(url, {"target": 300, "target_women": 100}).status_code == 302
+    assert DevelopmentPlan.objects.get(organization=tree.w, year=2025).target == 300
+    page = client.get(reverse("development:board", args=[tree.w.pk])).content.decode()
+    plan = page[page.index('data-testid="plan"') :]
+    assert "263" in plan and "300" in plan and "87.7" in plan and "80.0" in plan
+
+
+@pytest.mark.django_db
+def test_only_committee_staff_of_the_subtree_set_plans(client, cast, tree):
+    client.force_login(cast.alice)
+    assert client.get(reverse("development:plan_edit", args=[tree.b1.pk])).status_code == 403
+    client.force_login(cast.paul)
+    assert client.get(reverse("development:plan_edit", args=[tree.p2.pk])).status_code == 404
+    assert client.get(reverse("development:plan_edit", args=[tree.b1.pk])).status_code == 200
