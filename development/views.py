@@ -1,18 +1,22 @@
 """Development pages: the branch board, a person's procedure, steps, approvals, reminders."""
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from members.forms import RosterImportForm
 from members.models import Member
 from members.services import member_create
+from members.views import XLSX
 from organizations import access
 from organizations.models import Organization, Policy
 from partybuild.forms import add_service_errors, form_page
@@ -20,6 +24,7 @@ from partybuild.forms import add_service_errors, form_page
 from . import progress, services
 from .figures import PlanProgress, development_figures
 from .forms import ApplicantForm, CalendarDayForm, PlanForm, ReturnForm, StepForm
+from .importer import development_import, write_template
 from .models import Approval, CalendarDay, DevelopmentPlan, Step, StepKind
 from .votes import vote_result
 
@@ -217,4 +222,32 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         title=_("Development plan %(year)s · %(name)s") % {"year": year, "name": org.name},
         back_url=reverse("development:board", args=[org.pk]),
+    )
+
+
+@login_required
+def development_import_page(request: HttpRequest) -> HttpResponse:
+    """Historical development records from a spreadsheet: all lines or none."""
+    members = access.scoped(Member.objects, request.user, write=True)
+    if not access.writable_organizations(request.user).exists():
+        raise PermissionDenied
+    form = RosterImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = development_import(
+            file=form.cleaned_data["file"], members=members, by=request.user
+        )
+        if result.ok:
+            messages.success(request, _("%(count)s steps imported.") % {"count": result.created})
+            return redirect("development:development_import")
+    return render(request, "development/import.html", {"form": form, "result": result})
+
+
+@login_required
+def development_template(request: HttpRequest) -> HttpResponse:
+    stream = io.BytesIO()
+    write_template(stream)
+    stream.seek(0)
+    return FileResponse(
+        stream, as_attachment=True, filename="development-template.xlsx", content_type=XLSX
     )
