@@ -77,7 +77,10 @@ class StepForm(forms.ModelForm):
         if "channel" in self.fields:
             self.fields["channel"].required = True
         if kind in MEETINGS:
-            self.vote_form = VoteForm(*args, prefix="vote", **_without_instance(kwargs))
+            voters = Member.objects.filter(organization=member.organization, status="full")
+            self.vote_form = VoteForm(
+                *args, prefix="vote", voters=voters, **_without_instance(kwargs)
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False  # the page wraps this form and the vote in one <form>
 
@@ -95,7 +98,7 @@ class StepForm(forms.ModelForm):
             data.pop("attachment", None)
         arguments = {"people": people, **data}
         if hasattr(self, "vote_form"):
-            arguments["vote"] = Vote(**self.vote_form.cleaned_data)
+            arguments["vote"], arguments["vote_names"] = self.vote_form.vote()
         return arguments
 
 
@@ -104,9 +107,49 @@ def _without_instance(kwargs: dict) -> dict:
 
 
 class VoteForm(forms.ModelForm):
+    """Counts, or names: tick who attended and who is excluded, and the counts follow."""
+
     class Meta:
         model = Vote
-        fields = VOTE_FIELDS
+        fields = [*VOTE_FIELDS, "attendees", "excluded_members"]
+        widgets = {
+            "attendees": forms.CheckboxSelectMultiple,
+            "excluded_members": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, voters: QuerySet[Member] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.voters = voters if voters is not None else Member.objects.none()
+        for name in ("attendees", "excluded_members"):
+            self.fields[name].queryset = self.voters.order_by("name")
+            self.fields[name].required = False
+        self.fields["should_attend"].required = False
+        self.fields["present"].required = False
+        self.fields["should_attend"].help_text = _("Left empty when names are ticked below.")
+
+    def clean(self):
+        data = super().clean()
+        attendees = set(data.get("attendees") or [])
+        excluded = set(data.get("excluded_members") or [])
+        if attendees or excluded:
+            if attendees & excluded:
+                self.add_error("excluded_members", _("Someone is both present and excluded."))
+            data["should_attend"] = self.voters.count() - len(excluded)
+            data["excluded"] = len(excluded)
+            data["present"] = len(attendees - excluded)
+        for name in ("should_attend", "present"):
+            if data.get(name) is None:
+                self.add_error(name, _("Give the number, or tick the names below."))
+        return data
+
+    def vote(self) -> tuple[Vote, dict]:
+        """An unsaved Vote and the names to attach once it is saved."""
+        data = dict(self.cleaned_data)
+        names = {
+            "attendees": data.pop("attendees", []),
+            "excluded_members": data.pop("excluded_members", []),
+        }
+        return Vote(**data), names
 
 
 class ApplicantForm(MemberCreateForm):

@@ -65,6 +65,12 @@ class Vote(models.Model):
     abstain = models.PositiveIntegerField(_("abstain"), default=0)
     written_yes = models.PositiveIntegerField(_("written yes of absent members"), default=0)
     written_no = models.PositiveIntegerField(_("written no of absent members"), default=0)
+    attendees = models.ManyToManyField(
+        "members.Member", blank=True, related_name="+", verbose_name=_("full members present")
+    )
+    excluded_members = models.ManyToManyField(
+        "members.Member", blank=True, related_name="+", verbose_name=_("excluded with approval")
+    )
 
     class Meta:
         verbose_name = _("vote")

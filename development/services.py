@@ -349,6 +349,7 @@ def step_record(
     by=None,
     people: list[Member] | None = None,
     vote: Vote | None = None,
+    vote_names: dict | None = None,
     **details,
 ) -> Step:
     """Check and record one step. Raises ValidationError with the reason when refused."""
@@ -368,6 +369,8 @@ def step_record(
         rule(step, history, policy)
     if vote is not None:
         vote.save()
+        for relation, members in (vote_names or {}).items():
+            getattr(vote, relation).set(members)
         step.vote = vote
     step.approval = Approval.PENDING if kind in NEEDS_APPROVAL else Approval.NOT_NEEDED
     step.save()

@@ -179,3 +179,32 @@ def test_introducer_form_offers_the_branchs_full_members(client, cast, tree, app
     url = reverse("development:step_new", args=[applicants["b1"].pk, K.INTRODUCERS])
     page = client.get(url).content.decode()
     assert colleague.name in page and "别的支部党员" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("ticked", "outcome"), [(8, "未达到法定人数"), (9, "通过")])
+def test_meeting_by_names_sixteen_should_attend(client, cast, tree, applicants, ticked, outcome):
+    from development.services import step_approve
+
+    from .test_development import _steps
+
+    person = applicants["b1"]
+    introducers = [make_member(tree.b1) for _ in range(2)]
+    for kind, on, details in _steps(tree, introducers)[1:13]:
+        step = step_record(member=person, kind=kind, on=on, **details)
+        if step.approval == Approval.PENDING:
+            step_approve(step=step, by=cast.paul)
+    voters = introducers + [make_member(tree.b1) for _ in range(14)]  # 16 full members
+    make_member(tree.b1, status=Status.PROBATIONARY)  # no vote: not offered, not counted
+    client.force_login(cast.alice)
+    url = reverse("development:step_new", args=[person.pk, K.ADMISSION_MEETING])
+    form_page = client.get(url).content.decode()
+    assert form_page.count('name="vote-attendees"') == 16
+    data = {"on": "2025-07-01", "vote-yes": ticked, "vote-no": 0, "vote-abstain": 0,
+            "vote-written_yes": 0, "vote-written_no": 0, "vote-excluded": 0,
+            "vote-attendees": [v.pk for v in voters[:ticked]]}  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    step = Step.objects.get(kind=K.ADMISSION_MEETING)
+    assert (step.vote.should_attend, step.vote.present) == (16, ticked)
+    page = client.get(reverse("development:person", args=[person.pk])).content.decode()
+    assert outcome in page
