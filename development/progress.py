@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.choices import PIPELINE_STATUSES, Status
@@ -126,3 +126,21 @@ def reminders(members: QuerySet[Member], today: datetime.date | None = None) -> 
     today = today or datetime.date.today()
     urgent = [c for c in cards(members, today) if c.next_due and c.next_due.days_left <= 30]
     return sorted(urgent, key=lambda c: c.next_due.due_on)
+
+
+def stage_counts_by_child(organization, members: QuerySet[Member]) -> list[tuple]:
+    """For each child organization: people in each stage of its subtree, in one query."""
+    children = list(organization.children.filter(status="active").in_tree_order())
+    key = "organization__ancestor_links__ancestor_id"
+    rows = (
+        members.filter(status__in=BOARD_STATUSES, **{f"{key}__in": [c.pk for c in children]})
+        .values(key, "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row[key], {})[row["status"]] = row["n"]
+    return [
+        (child, [counts.get(child.pk, {}).get(s, 0) for s in BOARD_STATUSES]) for child in children
+    ]

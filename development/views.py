@@ -52,6 +52,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "org": org,
             "columns": progress.board(members),
+            "by_child": progress.stage_counts_by_child(org, members),
             "can_write": can_write,
             "year": year,
             "figures": figures,

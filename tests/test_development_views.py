@@ -208,3 +208,20 @@ def test_meeting_by_names_sixteen_should_attend(client, cast, tree, applicants, 
     assert (step.vote.should_attend, step.vote.present) == (16, ticked)
     page = client.get(reverse("development:person", args=[person.pk])).content.decode()
     assert outcome in page
+
+
+@pytest.mark.django_db
+def test_committee_board_counts_stages_per_child(client, cast, tree, applicants):
+    from development.progress import stage_counts_by_child
+
+    make_member(tree.b3, status=Status.ACTIVIST, joined_on=None)
+    make_member(tree.b3, status=Status.PROBATIONARY)
+    rows = stage_counts_by_child(tree.p1, Member.objects.all())
+    # Columns: applicant, activist, development target, probationary.
+    assert [(child.code, counts) for child, counts in rows] == [
+        ("G1", [2, 0, 0, 0]),
+        ("B3", [0, 1, 0, 1]),
+    ]
+    client.force_login(cast.paul)
+    page = client.get(reverse("development:board", args=[tree.p1.pk])).content.decode()
+    assert 'data-testid="by-child"' in page and "第三党支部" in page
