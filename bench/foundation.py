@@ -99,6 +99,8 @@ def main() -> None:
     member = Member.objects.filter(organization=branch).first()
     measure(client, "member page (records and change history)", f"/members/{member.pk}/")
     measure(client, "new-member form (15,001 organizations in scope)", "/members/new/")
+    measure(client, "development board: whole city", f"/development/organizations/{root.pk}/")
+    measure(client, "development board: one branch", f"/development/organizations/{branch.pk}/")
     secretary = Client()
     secretary.force_login(get_user_model().objects.get(username="secretary"))
     measure(secretary, "member list as the branch secretary", "/members/")

@@ -113,12 +113,25 @@ def cards(members: QuerySet[Member], today: datetime.date | None = None) -> list
     ]
 
 
-def board(members: QuerySet[Member], today: datetime.date | None = None) -> list[tuple]:
-    """Columns by stage: (status, label, cards)."""
-    by_status: dict[str, list[Card]] = {s: [] for s in BOARD_STATUSES}
-    for card in cards(members, today):
-        by_status[card.member.status].append(card)
-    return [(s, Status(s).label, by_status[s]) for s in BOARD_STATUSES]
+def board(members: QuerySet[Member], today: datetime.date | None = None, limit: int = 100):
+    """Columns by stage: (status, label, count, cards). Counts are exact; each column shows
+    at most `limit` cards (a committee's subtree can hold thousands of people)."""
+    today = today or datetime.date.today()
+    policy = Policy.current()
+    counts = dict(
+        members.filter(status__in=BOARD_STATUSES)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    columns = []
+    for status in BOARD_STATUSES:
+        people = people_in_procedure(members.filter(status=status))[:limit]
+        column_cards = [
+            Card(m, dues_of(m, list(m.development_steps.all()), policy, today)) for m in people
+        ]
+        columns.append((status, Status(status).label, counts.get(status, 0), column_cards))
+    return columns
 
 
 def reminders(members: QuerySet[Member], today: datetime.date | None = None) -> list[Card]:
