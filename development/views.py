@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 from members.forms import RosterImportForm
 from members.models import Member
 from members.services import member_create
-from members.views import XLSX
 from organizations import access
 from organizations.models import Organization, Policy
 from partybuild.forms import add_service_errors, form_page
+from partybuild.sheets import XLSX
 
 from . import progress, services
 from .figures import PlanProgress, development_figures

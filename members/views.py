@@ -7,7 +7,7 @@ import tempfile
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from organizations import access
 from partybuild.forms import add_service_errors, form_page
+from partybuild.sheets import XLSX
 from reports.services import job_start
 
 from . import roster, services
@@ -33,7 +34,6 @@ from .history import change_history
 from .models import IdNumberDisclosure, Member
 
 audit = logging.getLogger("partybuild.audit")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _member(request: HttpRequest, pk: int, *, write: bool = False) -> Member:
@@ -112,7 +112,7 @@ def member_id_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 def member_create(request: HttpRequest) -> HttpResponse:
     writable = access.writable_organizations(request.user)
     if not writable.exists():
-        return _forbidden(request)
+        raise PermissionDenied
     initial = {}
     if request.GET.get("organization", "").isdigit():
         initial["organization"] = writable.filter(pk=request.GET["organization"]).first()
@@ -133,10 +133,6 @@ def member_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Member %(name)s added.") % {"name": member.name})
             return redirect("members:member_detail", pk=member.pk)
     return form_page(request, form, title=_("New member"))
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "403.html", status=403)
 
 
 @login_required
@@ -232,7 +228,7 @@ def roster_template(request: HttpRequest) -> HttpResponse:
 def roster_import(request: HttpRequest) -> HttpResponse:
     writable = access.writable_organizations(request.user)
     if not writable.exists():
-        return _forbidden(request)
+        raise PermissionDenied
     form = RosterImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

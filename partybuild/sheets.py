@@ -19,6 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT, DATE, CHOICE, BOOL, INT = "text", "date", "choice", "bool", "int"
 _TRUE = {"1", "y", "yes", "true", "是", "√"}
 _FALSE = {"", "0", "n", "no", "false", "否"}
