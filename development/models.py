@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -185,3 +186,52 @@ class DevelopmentPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} · {self.year}: {self.target}"
+
+
+class DueKind(models.TextChoices):
+    """The time limits the reminders watch (domain.md section 2)."""
+
+    APPLICANT_TALK = "applicant_talk", _("talk with the applicant")
+    ACTIVIST_REVIEW = "activist_review", _("half-yearly review")
+    OATH = "oath", _("oath")
+    PROBATION_ENDS = "probation_ends", _("probation ends")
+    APPROVAL = "approval", _("waiting for the superior's approval")
+
+
+class Reminder(models.Model):
+    """A time limit running for one person, from the date it should be shown.
+
+    Kept by development.reminders whenever the person's steps change (and for everyone when
+    the rules change), so that pages count and list what is due with one indexed query
+    instead of working out every person's limits from their steps.
+    """
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="development_dues"
+    )
+    kind = models.CharField(_("time limit"), max_length=20, choices=DueKind.choices)
+    step = models.ForeignKey(
+        Step, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    due_on = models.DateField(_("due"))
+    remind_from = models.DateField(_("shown from"), db_index=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} · {self.kind} · {self.due_on}"
+
+    @property
+    def label(self) -> str:
+        return DueKind(self.kind).label
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on < timezone.localdate()
+
+    @property
+    def days_left(self) -> int:
+        return (self.due_on - timezone.localdate()).days

@@ -3,35 +3,19 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Count, QuerySet
 
-from members.choices import PIPELINE_STATUSES, Status
+from members.choices import Status
 from members.models import Member
-from organizations.models import Policy
-from partybuild.dates import add_months
 
-from .models import Approval, Step, StepKind
-from .services import PREREQUISITES, REPEATABLE, History, probation_ends
+from . import reminders
+from .history import History
+from .models import Reminder, StepKind
+from .reminders import IN_PROCEDURE
+from .services import PREREQUISITES, REPEATABLE
 
 K = StepKind
 BOARD_STATUSES = [Status.APPLICANT, Status.ACTIVIST, Status.TARGET, Status.PROBATIONARY]
-
-
-@dataclass(frozen=True)
-class Due:
-    kind: str
-    label: str
-    due_on: datetime.date
-    today: datetime.date
-
-    @property
-    def overdue(self) -> bool:
-        return self.due_on < self.today
-
-    @property
-    def days_left(self) -> int:
-        return (self.due_on - self.today).days
 
 
 def possible_steps(history: History, pending: set[str]) -> list[str]:
@@ -47,49 +31,12 @@ def possible_steps(history: History, pending: set[str]) -> list[str]:
     return kinds
 
 
-def dues_of(member: Member, steps: list[Step], policy: Policy, today: datetime.date) -> list[Due]:
-    """The time limits running for one person (domain.md section 2)."""
-    history = History([s for s in steps if s.in_force])
-    dues = []
-
-    def due(kind, label, on):
-        dues.append(Due(kind=kind, label=str(label), due_on=on, today=today))
-
-    application = history.last(K.APPLICATION)
-    if application and not history.has(K.APPLICANT_TALK):
-        due(K.APPLICANT_TALK, _("talk with the applicant"),
-            add_months(application.on, policy.applicant_talk_months))  # fmt: skip
-    selected = history.last(K.ACTIVIST_SELECTED)
-    if selected and member.status == Status.ACTIVIST:
-        last_review = history.last(K.ACTIVIST_REVIEW) or selected
-        due(K.ACTIVIST_REVIEW, _("half-yearly review"),
-            add_months(last_review.on, policy.activist_review_months))  # fmt: skip
-    approval = history.last(K.ADMISSION_APPROVAL)
-    if approval and not history.has(K.OATH):
-        due(K.OATH, _("oath"), add_months(approval.on, policy.oath_months))
-    ends = probation_ends(history, policy)
-    probation_running = not (
-        history.has(K.CONVERSION_APPROVAL) or history.has(K.PROBATION_CANCELLED)
-    )
-    if ends and probation_running and (ends - today).days <= policy.probation_warning_days:
-        due(K.CONVERSION_MEETING, _("probation ends"), ends)
-    for step in steps:
-        if step.approval == Approval.PENDING:
-            meeting_kind = {K.ADMISSION_APPROVAL: K.ADMISSION_MEETING,
-                            K.CONVERSION_APPROVAL: K.CONVERSION_MEETING}.get(step.kind)  # fmt: skip
-            meeting = history.last(meeting_kind) if meeting_kind else None
-            start = meeting.on if meeting else step.on
-            due(step.kind, _("waiting for the superior's approval"),
-                add_months(start, policy.approval_months))  # fmt: skip
-    return sorted(dues, key=lambda d: d.due_on)
-
-
 def people_in_procedure(members: QuerySet[Member]) -> QuerySet[Member]:
-    """Applicants to probationary members, with their steps in one extra query."""
+    """Applicants to probationary members, with their running limits in one extra query."""
     return (
-        members.filter(status__in=[*PIPELINE_STATUSES, Status.PROBATIONARY])
+        members.filter(status__in=IN_PROCEDURE)
         .select_related("organization")
-        .prefetch_related(Prefetch("development_steps", queryset=Step.objects.order_by("on", "id")))
+        .prefetch_related("development_dues")
         .order_by("name", "id")
     )
 
@@ -97,27 +44,16 @@ def people_in_procedure(members: QuerySet[Member]) -> QuerySet[Member]:
 @dataclass
 class Card:
     member: Member
-    dues: list[Due]
+    dues: list[Reminder]
 
     @property
-    def next_due(self) -> Due | None:
+    def next_due(self) -> Reminder | None:
         return self.dues[0] if self.dues else None
 
 
-def cards(members: QuerySet[Member], today: datetime.date | None = None) -> list[Card]:
-    today = today or datetime.date.today()
-    policy = Policy.current()
-    return [
-        Card(m, dues_of(m, list(m.development_steps.all()), policy, today))
-        for m in people_in_procedure(members)
-    ]
-
-
-def board(members: QuerySet[Member], today: datetime.date | None = None, limit: int = 100):
+def board(members: QuerySet[Member], limit: int = 100):
     """Columns by stage: (status, label, count, cards). Counts are exact; each column shows
     at most `limit` cards (a committee's subtree can hold thousands of people)."""
-    today = today or datetime.date.today()
-    policy = Policy.current()
     counts = dict(
         members.filter(status__in=BOARD_STATUSES)
         .values_list("status")
@@ -127,18 +63,18 @@ def board(members: QuerySet[Member], today: datetime.date | None = None, limit: 
     columns = []
     for status in BOARD_STATUSES:
         people = people_in_procedure(members.filter(status=status))[:limit]
-        column_cards = [
-            Card(m, dues_of(m, list(m.development_steps.all()), policy, today)) for m in people
-        ]
+        column_cards = [Card(m, list(m.development_dues.all())) for m in people]
         columns.append((status, Status(status).label, counts.get(status, 0), column_cards))
     return columns
 
 
-def reminders(members: QuerySet[Member], today: datetime.date | None = None) -> list[Card]:
-    """People with a limit overdue or falling due within 30 days, most urgent first."""
-    today = today or datetime.date.today()
-    urgent = [c for c in cards(members, today) if c.next_due and c.next_due.days_left <= 30]
-    return sorted(urgent, key=lambda c: c.next_due.due_on)
+def due_reminders(members: QuerySet[Member], today: datetime.date) -> QuerySet[Reminder]:
+    """The limits to show today for these people, most urgent first."""
+    return (
+        reminders.due(Reminder.objects.filter(member__in=members), today)
+        .select_related("member__organization", "step")
+        .order_by("due_on", "member__name", "id")
+    )
 
 
 def stage_counts_by_child(organization, members: QuerySet[Member]) -> list[tuple]:

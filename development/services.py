@@ -8,7 +8,6 @@ member services, once the deciding step is in force.
 """
 
 import datetime
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +20,8 @@ from members.services import member_change_status, member_leave
 from organizations.models import Kind, Organization, Policy
 from partybuild.dates import add_months
 
+from . import reminders
+from .history import History, probation_ends
 from .models import Approval, Step, StepKind, Vote
 from .votes import check_vote_counts, vote_result
 from .workdays import working_days
@@ -69,35 +70,6 @@ DURING_PROBATION = frozenset(
 )
 APPROVING_KINDS = frozenset({Kind.PARTY_COMMITTEE, Kind.WORKING_COMMITTEE})
 MEETINGS = frozenset({K.ADMISSION_MEETING, K.CONVERSION_MEETING})
-
-
-@dataclass
-class History:
-    """A person's steps in force, by kind (oldest first)."""
-
-    steps: list[Step] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, member: Member) -> "History":
-        steps = member.development_steps.select_related("vote").order_by("on", "id")
-        return cls([s for s in steps if s.in_force])
-
-    def last(self, kind: str) -> Step | None:
-        found = [s for s in self.steps if s.kind == kind]
-        return found[-1] if found else None
-
-    def has(self, kind: str) -> bool:
-        return self.last(kind) is not None
-
-
-def probation_ends(history: History, policy: Policy) -> datetime.date | None:
-    """Probation counts from the admission meeting: one year plus any extension."""
-    meeting = history.last(K.ADMISSION_MEETING)
-    if meeting is None or not history.has(K.ADMISSION_APPROVAL):
-        return None
-    end = add_months(meeting.on, policy.probation_months)
-    extension = history.last(K.PROBATION_EXTENDED)
-    return add_months(end, extension.extension_months) if extension else end
 
 
 # -- rules, one function per step that has any -----------------------------------------
@@ -378,6 +350,7 @@ def step_record(
         step.people.set(people)
     if step.in_force:
         _apply(step, History.of(member), policy, by)
+    reminders.refresh(member)
     return step
 
 
@@ -390,9 +363,11 @@ def step_approve(*, step: Step, by) -> Step:
     step.approval, step.decided_by, step.decided_at = Approval.APPROVED, by, timezone.now()
     step.save(update_fields=["approval", "decided_by", "decided_at"])
     _apply(step, History.of(step.member), Policy.current(), by)
+    reminders.refresh(step.member)
     return step
 
 
+@transaction.atomic
 def step_return(*, step: Step, by, reason: str) -> Step:
     """The superior returns a pending step with a reason; the branch may record it again."""
     if not reason.strip():
@@ -402,6 +377,7 @@ def step_return(*, step: Step, by, reason: str) -> Step:
     step.approval, step.decided_by, step.decided_at = Approval.RETURNED, by, timezone.now()
     step.return_reason = reason.strip()
     step.save(update_fields=["approval", "decided_by", "decided_at", "return_reason"])
+    reminders.refresh(step.member)
     return step
 
 

@@ -5,6 +5,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +22,7 @@ from organizations.models import Organization, Policy
 from partybuild.forms import add_service_errors, form_page
 from partybuild.sheets import XLSX
 
-from . import progress, services
+from . import progress, reminders, services
 from .figures import PlanProgress, development_figures
 from .forms import ApplicantForm, CalendarDayForm, PlanForm, ReturnForm, StepForm
 from .importer import development_import, write_template
@@ -86,7 +87,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "member": member,
             "steps": [(s, vote_result(s.vote) if s.vote else None) for s in steps],
             "stage": services.stage_of(member),
-            "dues": progress.dues_of(member, steps, Policy.current(), timezone.localdate()),
+            "dues": reminders.dues_of(member, steps, Policy.current()),
             "next_steps": [
                 (k, StepKind(k).label) for k in progress.possible_steps(history, pending)
             ]
@@ -181,9 +182,22 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def reminders(request: HttpRequest) -> HttpResponse:
+def reminder_list(request: HttpRequest) -> HttpResponse:
+    """What is due or overdue in the user's scope, or in one organization's subtree."""
     members = access.scoped(Member.objects, request.user)
-    return render(request, "development/reminders.html", {"cards": progress.reminders(members)})
+    org = None
+    if request.GET.get("organization"):
+        if not request.GET["organization"].isdigit():
+            raise Http404
+        org = access.get_for_user(
+            Organization.objects, request.user, via="self", pk=request.GET["organization"]
+        )
+        members = members.filter(organization__in=Organization.objects.subtree_of(org.pk))
+    page = Paginator(progress.due_reminders(members, timezone.localdate()), 100).get_page(
+        request.GET.get("page")
+    )
+    query = f"organization={org.pk}" if org else ""
+    return render(request, "development/reminders.html", {"page": page, "org": org, "query": query})
 
 
 @login_required

@@ -18,6 +18,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from development import reminders
+from development.demo import demo_steps
+from development.models import Reminder, Step
 from organizations.models import (
     TERM_YEARS,
     Kind,
@@ -387,11 +390,15 @@ def demo_build(size: Size | None = None, *, with_history: bool | None = None) ->
         members = builder.members_for(branches)
         _save_members(members, with_history=with_history)
         _positions(builder, members)
+        _copy(Step, demo_steps(members, ANCHOR, CREATED_AT))
+        _reset_sequences(Step)
         tally_rebuild()
+        reminders.rebuild()
         logins = _users(branches)
     if connection.vendor == "postgresql":
         # Fresh statistics and visibility maps: planner estimates and index-only scans.
         tables = [Organization, OrganizationClosure, Member, MembershipRecord, Position]
+        tables += [Step, Reminder]
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
             for model in tables:

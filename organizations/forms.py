@@ -186,6 +186,7 @@ class PolicyForm(forms.ModelForm):
             "extension_min_months",
             "extension_max_months",
             "probation_warning_days",
+            "reminder_lead_days",
         ]
 
     def __init__(self, *args, **kwargs):

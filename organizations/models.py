@@ -274,6 +274,9 @@ class Policy(models.Model):
     probation_warning_days = models.PositiveSmallIntegerField(
         _("remind when probation ends within (days)"), default=30
     )
+    reminder_lead_days = models.PositiveSmallIntegerField(
+        _("remind of other time limits (days before)"), default=30
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()

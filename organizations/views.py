@@ -10,9 +10,12 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from development import reminders
+from development.progress import due_reminders
 from members.models import Member
 from partybuild.forms import add_service_errors, form_page
 
@@ -42,8 +45,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _rows(organizations: list[Organization], health: dict | None = None) -> list[dict]:
-    """Tree or table rows with subtree counts, flags and child counts in 5 queries."""
+    """Tree or table rows with subtree counts, flags, reminders and child counts in 6 queries."""
     health = health or health_of(organizations)
+    due = reminders.counts_by_organization(organizations, timezone.localdate())
     child_counts = dict(
         Organization.objects.filter(parent__in=organizations, status=Status.ACTIVE)
         .values("parent")
@@ -51,7 +55,12 @@ def _rows(organizations: list[Organization], health: dict | None = None) -> list
         .values_list("parent", "n")
     )
     return [
-        {"org": o, "health": health[o.pk], "children": child_counts.get(o.pk, 0)}
+        {
+            "org": o,
+            "health": health[o.pk],
+            "children": child_counts.get(o.pk, 0),
+            "due": due.get(o.pk, (0, 0)),
+        }
         for o in organizations
     ]
 
@@ -100,6 +109,10 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     direct_members = Member.objects.current().filter(organization=org).order_by("name")[:50]
     can_write = access.writable_organizations(request.user).filter(pk=org.pk).exists()
+    today = timezone.localdate()
+    subtree_members = access.scoped(Member.objects, request.user).filter(
+        organization__in=Organization.objects.subtree_of(org.pk)
+    )
     return render(
         request,
         "organizations/organization_detail.html",
@@ -108,6 +121,8 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ancestors": ancestors,
             "health": health[org.pk],
             "child_rows": _rows(children, health),
+            "due": reminders.counts_by_organization([org], today).get(org.pk, (0, 0)),
+            "due_list": due_reminders(subtree_members, today)[:10],
             "children_page": children_page,
             "positions": positions,
             "direct_members": direct_members,

@@ -12,6 +12,7 @@ Users: Wendy (staff of W), Paul (staff of P1), Alice (secretary of B1), Bob (sec
 Victor (viewer of W), Nora (no role), root (superuser).
 """
 
+import datetime
 import os
 from types import SimpleNamespace
 
@@ -19,10 +20,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
+from development.models import Approval, StepKind
+from development.services import step_approve, step_record
+from members.choices import Status
 from organizations.models import Kind, Policy, Role, UserRole
 from partybuild.celery import app as celery_app
 
 from .factories import make_member, make_org
+from .procedure import happy_path, passing_vote
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "correct-horse-battery"
@@ -100,3 +105,48 @@ def people(tree):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+# -- the development procedure ------------------------------------------------
+
+D = datetime.date
+
+
+@pytest.fixture
+def person(tree):
+    return make_member(
+        tree.b1, status=Status.APPLICANT, joined_on=None, birth=D(1994, 5, 1), since=D(2024, 1, 1)
+    )
+
+
+@pytest.fixture
+def introducers(tree):
+    return [make_member(tree.b1, converted_on=D(2011, 7, 1)) for _ in range(2)]
+
+
+@pytest.fixture
+def walk(tree, introducers, cast):
+    def run(person, upto=None):
+        for kind, on, details in happy_path(tree, introducers):
+            if kind == upto:
+                return
+            details = dict(details)
+            if details.get("vote") == "pass":
+                details["vote"] = passing_vote()
+            step = step_record(member=person, kind=kind, on=on, **details)
+            if step.approval == Approval.PENDING:
+                step_approve(step=step, by=cast.paul)
+
+    return run
+
+
+@pytest.fixture
+def applicants(tree):
+    """One applicant (with a recorded application) in B1 and one in B2."""
+    result = {}
+    for code in ("b1", "b2"):
+        person = make_member(getattr(tree, code), status=Status.APPLICANT, joined_on=None,
+                             since=D(2024, 1, 1), name=f"{code}申请人")  # fmt: skip
+        step_record(member=person, kind=StepKind.APPLICATION, on=D(2024, 3, 1))
+        result[code] = person
+    return result

@@ -13,69 +13,10 @@ from members.choices import Status
 from members.models import DisciplinaryAction, Discipline, Member
 
 from .factories import make_member
+from .procedure import passing_vote
 
 D = datetime.date
 K = StepKind
-
-
-def passing_vote(should: int = 10) -> Vote:
-    return Vote(should_attend=should, present=should, yes=should, no=0)
-
-
-@pytest.fixture
-def person(tree):
-    return make_member(
-        tree.b1, status=Status.APPLICANT, joined_on=None, birth=D(1994, 5, 1), since=D(2024, 1, 1)
-    )
-
-
-@pytest.fixture
-def introducers(tree):
-    return [make_member(tree.b1, converted_on=D(2011, 7, 1)) for _ in range(2)]
-
-
-# The happy path, step by step; `walk(person, upto)` stops before `upto`.
-def _steps(tree, introducers):
-    return [
-        (K.APPLICATION, D(2024, 3, 1), {}),
-        (K.APPLICANT_TALK, D(2024, 3, 15), {}),
-        (K.ACTIVIST_SELECTED, D(2024, 4, 1), {"channel": "members"}),
-        (K.ACTIVIST_FILED, D(2024, 4, 5), {}),
-        (K.CONTACTS_ASSIGNED, D(2024, 4, 5), {"people": introducers[:1]}),
-        (K.ACTIVIST_REVIEW, D(2024, 10, 1), {}),
-        (K.TARGET_SELECTED, D(2025, 4, 1), {
-            "publicity_from": D(2025, 3, 24), "publicity_to": D(2025, 3, 28),
-            "approving_organization": tree.p1}),
-        (K.INTRODUCERS, D(2025, 4, 10), {"people": introducers}),
-        (K.POLITICAL_REVIEW, D(2025, 4, 15), {}),
-        (K.TRAINING, D(2025, 5, 10), {"training_days": 3}),
-        (K.BRANCH_REVIEW, D(2025, 6, 1), {}),
-        (K.PRE_REVIEW, D(2025, 6, 10), {"approving_organization": tree.p1}),
-        (K.APPLICATION_FORM, D(2025, 6, 12), {}),
-        (K.ADMISSION_MEETING, D(2025, 7, 1), {"vote": "pass"}),
-        (K.COMMITTEE_TALK, D(2025, 7, 15), {}),
-        (K.ADMISSION_APPROVAL, D(2025, 8, 1), {"approving_organization": tree.p1}),
-        (K.OATH, D(2025, 8, 10), {}),
-        (K.CONVERSION_APPLICATION, D(2026, 6, 1), {}),
-        (K.CONVERSION_MEETING, D(2026, 7, 2), {"vote": "pass"}),
-        (K.CONVERSION_APPROVAL, D(2026, 8, 1), {"approving_organization": tree.p1}),
-    ]  # fmt: skip
-
-
-@pytest.fixture
-def walk(tree, introducers, cast):
-    def run(person, upto=None):
-        for kind, on, details in _steps(tree, introducers):
-            if kind == upto:
-                return
-            details = dict(details)
-            if details.get("vote") == "pass":
-                details["vote"] = passing_vote()
-            step = step_record(member=person, kind=kind, on=on, **details)
-            if step.approval == Approval.PENDING:
-                step_approve(step=step, by=cast.paul)
-
-    return run
 
 
 def refused(message_part: str, **kwargs):

@@ -12,8 +12,7 @@ from development.models import Step
 from members.choices import Status
 from members.models import Member
 
-from .factories import make_member
-from .test_development import _steps
+from .procedure import happy_path
 
 D = datetime.date
 
@@ -32,7 +31,7 @@ def workbook(rows: list[dict], header: list[str] | None = None) -> io.BytesIO:
 
 def history_rows(person, tree, introducers) -> list[dict]:
     rows = []
-    for kind, on, details in _steps(tree, introducers):
+    for kind, on, details in happy_path(tree, introducers):
         row = {"id_number": person.id_number, "kind": str(kind), "on": on}
         for key, value in details.items():
             if key == "people":
@@ -45,17 +44,6 @@ def history_rows(person, tree, introducers) -> list[dict]:
                 row[key] = value
         rows.append(row)
     return rows
-
-
-@pytest.fixture
-def person(tree):
-    return make_member(tree.b1, status=Status.APPLICANT, joined_on=None, birth=D(1994, 5, 1),
-                       since=D(2024, 1, 1))  # fmt: skip
-
-
-@pytest.fixture
-def introducers(tree):
-    return [make_member(tree.b1) for _ in range(2)]
 
 
 @pytest.mark.django_db

@@ -16,18 +16,6 @@ D = datetime.date
 K = StepKind
 
 
-@pytest.fixture
-def applicants(tree):
-    """One applicant (with a recorded application) in B1 and one in B2."""
-    result = {}
-    for code in ("b1", "b2"):
-        person = make_member(getattr(tree, code), status=Status.APPLICANT, joined_on=None,
-                             since=D(2024, 1, 1), name=f"{code}申请人")  # fmt: skip
-        step_record(member=person, kind=K.APPLICATION, on=D(2024, 3, 1))
-        result[code] = person
-    return result
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("user", "own", "other"),
@@ -43,7 +31,7 @@ def test_person_and_board_pages_are_scoped(client, cast, tree, applicants, user,
 
 
 @pytest.mark.django_db
-def test_viewer_and_sibling_cannot_record_steps(client, cast, applicants):
+def test_viewer_and_sibling_cannot_recordhappy_path(client, cast, applicants):
     url = reverse("development:step_new", args=[applicants["b1"].pk, K.APPLICANT_TALK])
     client.force_login(cast.victor)
     assert client.get(url).status_code == 403
@@ -101,11 +89,11 @@ def test_steps_through_the_form_with_a_refusal(client, cast, applicants):
 
 @pytest.mark.django_db
 def test_meeting_form_records_the_vote_and_shows_its_result(client, cast, tree, applicants):
-    from .test_development import _steps
+    from .procedure import happy_path
 
     person = applicants["b1"]
     introducers = [make_member(tree.b1) for _ in range(2)]
-    for kind, on, details in _steps(tree, introducers)[1:13]:
+    for kind, on, details in happy_path(tree, introducers)[1:13]:
         step = step_record(member=person, kind=kind, on=on, **details)
         if step.approval == Approval.PENDING:
             from development.services import step_approve
@@ -124,7 +112,7 @@ def test_meeting_form_records_the_vote_and_shows_its_result(client, cast, tree, 
 
 
 @pytest.mark.django_db
-def test_approval_queue_holds_only_the_committees_own_steps(client, cast, tree, applicants):
+def test_approval_queue_holds_only_the_committees_ownhappy_path(client, cast, tree, applicants):
     pending = Step.objects.create(
         member=applicants["b1"], kind=K.PRE_REVIEW, on=D(2025, 6, 10),
         approving_organization=tree.p1, approval=Approval.PENDING,
@@ -186,11 +174,11 @@ def test_introducer_form_offers_the_branchs_full_members(client, cast, tree, app
 def test_meeting_by_names_sixteen_should_attend(client, cast, tree, applicants, ticked, outcome):
     from development.services import step_approve
 
-    from .test_development import _steps
+    from .procedure import happy_path
 
     person = applicants["b1"]
     introducers = [make_member(tree.b1) for _ in range(2)]
-    for kind, on, details in _steps(tree, introducers)[1:13]:
+    for kind, on, details in happy_path(tree, introducers)[1:13]:
         step = step_record(member=person, kind=kind, on=on, **details)
         if step.approval == Approval.PENDING:
             step_approve(step=step, by=cast.paul)

@@ -1,0 +1,113 @@
+"""The time limits running for each person in the procedure, kept as Reminder rows.
+
+`dues_of` works the limits out from a person's steps; `refresh` stores them after every
+change to the steps (the services call it in the same transaction) and `rebuild` does it for
+everyone when the rules change. Pages then list and count what is due with one query.
+"""
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+
+from members.choices import PIPELINE_STATUSES, Status
+from members.models import Member
+from organizations.models import Organization, Policy
+from partybuild.dates import add_months
+
+from .history import History, probation_ends
+from .models import Approval, DueKind, Reminder, Step, StepKind
+
+K = StepKind
+IN_PROCEDURE = [*PIPELINE_STATUSES, Status.PROBATIONARY]
+MEETING_OF_APPROVAL = {
+    K.ADMISSION_APPROVAL: K.ADMISSION_MEETING,
+    K.CONVERSION_APPROVAL: K.CONVERSION_MEETING,
+}
+
+
+def dues_of(member: Member, steps: list[Step], policy: Policy) -> list[Reminder]:
+    """The limits running for one person, unsaved, soonest first (domain.md section 2)."""
+    history = History([s for s in steps if s.in_force])
+    dues: list[Reminder] = []
+    lead = datetime.timedelta(days=policy.reminder_lead_days)
+
+    def due(kind: str, on: datetime.date, step: Step | None = None, remind: int | None = None):
+        ahead = lead if remind is None else datetime.timedelta(days=remind)
+        reminder = Reminder(member=member, kind=kind, step=step, due_on=on, remind_from=on - ahead)
+        dues.append(reminder)
+
+    application = history.last(K.APPLICATION)
+    if application and not history.has(K.APPLICANT_TALK):
+        due(DueKind.APPLICANT_TALK, add_months(application.on, policy.applicant_talk_months))
+    selected = history.last(K.ACTIVIST_SELECTED)
+    if selected and member.status == Status.ACTIVIST:
+        last_review = history.last(K.ACTIVIST_REVIEW) or selected
+        due(DueKind.ACTIVIST_REVIEW, add_months(last_review.on, policy.activist_review_months))
+    approval = history.last(K.ADMISSION_APPROVAL)
+    if approval and not history.has(K.OATH):
+        due(DueKind.OATH, add_months(approval.on, policy.oath_months))
+    ends = probation_ends(history, policy)
+    if ends and not (history.has(K.CONVERSION_APPROVAL) or history.has(K.PROBATION_CANCELLED)):
+        due(DueKind.PROBATION_ENDS, ends, remind=policy.probation_warning_days)
+    for step in steps:
+        if step.approval == Approval.PENDING:
+            meeting = history.last(MEETING_OF_APPROVAL.get(step.kind, ""))
+            start = meeting.on if meeting else step.on
+            due(DueKind.APPROVAL, add_months(start, policy.approval_months), step)
+    return sorted(dues, key=lambda d: d.due_on)
+
+
+def refresh(member: Member) -> None:
+    """Store the person's limits again after their steps changed."""
+    Reminder.objects.filter(member=member).delete()
+    member = Member.objects.get(pk=member.pk)
+    if member.status in IN_PROCEDURE:
+        steps = list(member.development_steps.order_by("on", "id"))
+        Reminder.objects.bulk_create(dues_of(member, steps, Policy.current()))
+
+
+def rebuild(batch: int = 2000) -> int:
+    """Store everyone's limits again (after the rules changed). Returns the rows written."""
+    policy = Policy.current()
+    Reminder.objects.all().delete()
+    people = Member.objects.filter(status__in=IN_PROCEDURE).order_by("pk")
+    written = 0
+    last_pk = 0
+    while True:
+        chunk = list(people.filter(pk__gt=last_pk)[:batch].prefetch_related("development_steps"))
+        if not chunk:
+            return written
+        rows = [r for m in chunk for r in dues_of(m, _steps(m), policy)]
+        Reminder.objects.bulk_create(rows, batch_size=batch)
+        written += len(rows)
+        last_pk = chunk[-1].pk
+
+
+def _steps(member: Member) -> list[Step]:
+    return sorted(member.development_steps.all(), key=lambda s: (s.on, s.id))
+
+
+def due(reminders: QuerySet[Reminder], today: datetime.date) -> QuerySet[Reminder]:
+    """Limits to show today: of people still in the procedure."""
+    return reminders.filter(remind_from__lte=today, member__status__in=IN_PROCEDURE)
+
+
+def counts_by_organization(
+    organizations: list[Organization], today: datetime.date
+) -> dict[int, tuple[int, int]]:
+    """For each organization: (people with something due, people overdue) in its subtree.
+
+    One grouped query through the closure table, however deep the subtrees.
+    """
+    key = "member__organization__ancestor_links__ancestor_id"
+    rows = (
+        due(Reminder.objects.all(), today)
+        .filter(**{f"{key}__in": [o.pk for o in organizations]})
+        .values(key)
+        .annotate(
+            due=Count("member", distinct=True),
+            overdue=Count("member", distinct=True, filter=Q(due_on__lt=today)),
+        )
+        .order_by()
+    )
+    return {row[key]: (row["due"], row["overdue"]) for row in rows}
