@@ -24,10 +24,11 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
+from development import reminders  # noqa: E402
 from members.models import Member  # noqa: E402
 from organizations.models import Kind, Organization  # noqa: E402
 
@@ -90,6 +91,11 @@ def main() -> None:
     measure(
         client, "tree: children of a party committee", f"/organizations/{committee.pk}/children/"
     )
+    measure(client, "tree: children of the working committee (with reminder counts)",
+            f"/organizations/{root.pk}/children/")  # fmt: skip
+    measure(client, "reminders: whole city, first page", "/development/reminders/")
+    measure(client, "reminders: one party committee",
+            f"/development/reminders/?organization={committee.pk}")  # fmt: skip
     measure(client, "member list: one branch", f"/members/?organization={branch.pk}")
     measure(client, "member list: one branch, page 2 of a large one",
             f"/members/?organization={committee.pk}&page=2")  # fmt: skip
@@ -101,6 +107,11 @@ def main() -> None:
     measure(client, "new-member form (15,001 organizations in scope)", "/members/new/")
     measure(client, "development board: whole city", f"/development/organizations/{root.pk}/")
     measure(client, "development board: one branch", f"/development/organizations/{branch.pk}/")
+    started = time.perf_counter()
+    with transaction.atomic():
+        written = reminders.rebuild()
+    seconds = time.perf_counter() - started
+    print(f"reminders rebuilt for everyone: {written} rows in {seconds:.1f} s")
     secretary = Client()
     secretary.force_login(get_user_model().objects.get(username="secretary"))
     measure(secretary, "member list as the branch secretary", "/members/")

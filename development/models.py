@@ -210,6 +210,11 @@ class Reminder(models.Model):
         "members.Member", on_delete=models.CASCADE, related_name="development_dues"
     )
     kind = models.CharField(_("time limit"), max_length=20, choices=DueKind.choices)
+    # The member's organization, kept in step by development.tasks when the member moves,
+    # so that counting per subtree needs no join with the registry.
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
     step = models.ForeignKey(
         Step, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -7,6 +7,8 @@ from django.db.models import Count, QuerySet
 
 from members.choices import Status
 from members.models import Member
+from organizations import access
+from organizations.models import Organization
 
 from . import reminders
 from .history import History
@@ -68,12 +70,17 @@ def board(members: QuerySet[Member], limit: int = 100):
     return columns
 
 
-def due_reminders(members: QuerySet[Member], today: datetime.date) -> QuerySet[Reminder]:
-    """The limits to show today for these people, most urgent first."""
+def due_reminders(
+    user, today: datetime.date, organization: Organization | None = None
+) -> QuerySet[Reminder]:
+    """The limits to show today in the user's scope (or one subtree of it), most urgent first."""
+    qs = access.scoped(Reminder.objects.all(), user)
+    if organization is not None:
+        qs = qs.filter(organization__ancestor_links__ancestor_id=organization.pk)
     return (
-        reminders.due(Reminder.objects.filter(member__in=members), today)
-        .select_related("member__organization", "step")
-        .order_by("due_on", "member__name", "id")
+        reminders.due(qs, today)
+        .select_related("member", "organization")
+        .order_by("due_on", "member_id", "id")
     )
 
 

@@ -7,11 +7,12 @@ everyone when the rules change. Pages then list and count what is due with one q
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 
 from members.choices import PIPELINE_STATUSES, Status
 from members.models import Member
-from organizations.models import Organization, Policy
+from organizations.models import Organization, OrganizationClosure, Policy
 from partybuild.dates import add_months
 
 from .history import History, probation_ends
@@ -33,7 +34,8 @@ def dues_of(member: Member, steps: list[Step], policy: Policy) -> list[Reminder]
 
     def due(kind: str, on: datetime.date, step: Step | None = None, remind: int | None = None):
         ahead = lead if remind is None else datetime.timedelta(days=remind)
-        reminder = Reminder(member=member, kind=kind, step=step, due_on=on, remind_from=on - ahead)
+        reminder = Reminder(member=member, organization_id=member.organization_id, kind=kind,
+                            step=step, due_on=on, remind_from=on - ahead)  # fmt: skip
         dues.append(reminder)
 
     application = history.last(K.APPLICATION)
@@ -88,8 +90,16 @@ def _steps(member: Member) -> list[Step]:
 
 
 def due(reminders: QuerySet[Reminder], today: datetime.date) -> QuerySet[Reminder]:
-    """Limits to show today: of people still in the procedure."""
-    return reminders.filter(remind_from__lte=today, member__status__in=IN_PROCEDURE)
+    """Limits to show today (people who left the procedure have none)."""
+    return reminders.filter(remind_from__lte=today)
+
+
+def member_changed(member: Member) -> None:
+    """Follow a move or a departure recorded in the registry."""
+    if member.status in IN_PROCEDURE:
+        Reminder.objects.filter(member=member).update(organization_id=member.organization_id)
+    else:
+        Reminder.objects.filter(member=member).delete()
 
 
 def counts_by_organization(
@@ -97,17 +107,28 @@ def counts_by_organization(
 ) -> dict[int, tuple[int, int]]:
     """For each organization: (people with something due, people overdue) in its subtree.
 
-    One grouped query through the closure table, however deep the subtrees.
+    People are counted per organization that holds them, then summed up the closure table:
+    one query whose cost follows the number of reminders due, not the size of the subtrees.
+    Reminders of people who left the procedure are deleted (development.tasks), so no join
+    with the registry is needed.
     """
-    key = "member__organization__ancestor_links__ancestor_id"
-    rows = (
-        due(Reminder.objects.all(), today)
-        .filter(**{f"{key}__in": [o.pk for o in organizations]})
-        .values(key)
-        .annotate(
-            due=Count("member", distinct=True),
-            overdue=Count("member", distinct=True, filter=Q(due_on__lt=today)),
+    if not organizations:
+        return {}
+    sql = f"""
+        WITH per_organization AS (
+            SELECT organization_id,
+                   COUNT(DISTINCT member_id) AS due,
+                   COUNT(DISTINCT member_id) FILTER (WHERE due_on < %s) AS overdue
+            FROM {Reminder._meta.db_table}
+            WHERE remind_from <= %s
+            GROUP BY organization_id
         )
-        .order_by()
-    )
-    return {row[key]: (row["due"], row["overdue"]) for row in rows}
+        SELECT c.ancestor_id, SUM(p.due), SUM(p.overdue)
+        FROM per_organization p
+        JOIN {OrganizationClosure._meta.db_table} c ON c.descendant_id = p.organization_id
+        WHERE c.ancestor_id IN ({", ".join(["%s"] * len(organizations))})
+        GROUP BY c.ancestor_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [today, today, *(o.pk for o in organizations)])
+        return {pk: (int(due), int(overdue)) for pk, due, overdue in cursor.fetchall()}

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from members.models import Member
 from organizations.models import Policy
 
 from . import reminders
@@ -18,3 +19,10 @@ def rebuild_reminders() -> int:
 def rules_changed(sender, instance, **kwargs) -> None:
     """Time limits may have changed: work everyone's reminders out again, once committed."""
     transaction.on_commit(rebuild_reminders.delay)
+
+
+@receiver(post_save, sender=Member, dispatch_uid="development-member-changed")
+def member_changed(sender, instance, update_fields=None, **kwargs) -> None:
+    """A move or a departure: the member's reminders follow (see Reminder.organization)."""
+    if update_fields is None or {"organization", "status"} & set(update_fields):
+        reminders.member_changed(instance)

@@ -184,7 +184,6 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def reminder_list(request: HttpRequest) -> HttpResponse:
     """What is due or overdue in the user's scope, or in one organization's subtree."""
-    members = access.scoped(Member.objects, request.user)
     org = None
     if request.GET.get("organization"):
         if not request.GET["organization"].isdigit():
@@ -192,10 +191,8 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
         org = access.get_for_user(
             Organization.objects, request.user, via="self", pk=request.GET["organization"]
         )
-        members = members.filter(organization__in=Organization.objects.subtree_of(org.pk))
-    page = Paginator(progress.due_reminders(members, timezone.localdate()), 100).get_page(
-        request.GET.get("page")
-    )
+    due = progress.due_reminders(request.user, timezone.localdate(), org)
+    page = Paginator(due, 100).get_page(request.GET.get("page"))
     query = f"organization={org.pk}" if org else ""
     return render(request, "development/reminders.html", {"page": page, "org": org, "query": query})
 

@@ -279,7 +279,9 @@ def _copy(model, rows: list[dict]) -> None:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer
+            f"COPY {table} ({', '.join(map(connection.ops.quote_name, columns))}) "
+            "FROM STDIN WITH (FORMAT csv)",
+            buffer,
         )
 
 

@@ -110,9 +110,6 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     direct_members = Member.objects.current().filter(organization=org).order_by("name")[:50]
     can_write = access.writable_organizations(request.user).filter(pk=org.pk).exists()
     today = timezone.localdate()
-    subtree_members = access.scoped(Member.objects, request.user).filter(
-        organization__in=Organization.objects.subtree_of(org.pk)
-    )
     return render(
         request,
         "organizations/organization_detail.html",
@@ -122,7 +119,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "health": health[org.pk],
             "child_rows": _rows(children, health),
             "due": reminders.counts_by_organization([org], today).get(org.pk, (0, 0)),
-            "due_list": due_reminders(subtree_members, today)[:10],
+            "due_list": due_reminders(request.user, today, org)[:10],
             "children_page": children_page,
             "positions": positions,
             "direct_members": direct_members,
