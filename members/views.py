@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from appraisals.history import grade_history
 from organizations import access
 from partybuild.forms import add_service_errors, form_page
 from partybuild.sheets import XLSX
@@ -89,6 +90,7 @@ def _detail_context(request: HttpRequest, member: Member, *, full_id: bool = Fal
         "records": member.records.select_related("organization").order_by("started_on", "id"),
         "positions": member.positions.select_related("organization").order_by("-started_on"),
         "changes": change_history(member),
+        "grades": grade_history(member),
         "can_write": access.writable_organizations(request.user)
         .filter(pk=member.organization_id)
         .exists(),

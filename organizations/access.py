@@ -103,3 +103,10 @@ def get_for_user(
     if write and not scoped(qs, user, via=via, write=True).filter(pk=obj.pk).exists():
         raise PermissionDenied
     return obj
+
+
+def decides_for(user, organization: Organization) -> bool:
+    """The superior's decisions (approve, return, reopen) are for committee staff in scope."""
+    return (
+        can_manage_tree(user) and writable_organizations(user).filter(pk=organization.pk).exists()
+    )

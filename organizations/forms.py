@@ -187,6 +187,7 @@ class PolicyForm(forms.ModelForm):
             "extension_max_months",
             "probation_warning_days",
             "reminder_lead_days",
+            "rectification_months",
         ]
 
     def __init__(self, *args, **kwargs):

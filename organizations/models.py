@@ -277,6 +277,10 @@ class Policy(models.Model):
     reminder_lead_days = models.PositiveSmallIntegerField(
         _("remind of other time limits (days before)"), default=30
     )
+    # Democratic appraisal (domain.md section 3).
+    rectification_months = models.PositiveSmallIntegerField(
+        _("an unqualified member rectifies within (months)"), default=6
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()

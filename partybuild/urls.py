@@ -12,6 +12,7 @@ urlpatterns = [
     path("organizations/", include("organizations.urls")),
     path("members/", include("members.urls")),
     path("development/", include("development.urls")),
+    path("appraisals/", include("appraisals.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,361 @@
+"""Appraisal pages: campaigns, the branch's grid, the superior's decisions, dispositions.
+
+Every lookup goes through organizations.access: sheets and entries by their organization,
+campaigns by the subtree they cover.
+"""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organizations import access
+from organizations.models import Kind, Organization
+from partybuild.forms import add_service_errors, form_page
+from partybuild.sheets import XLSX
+
+from . import services
+from .figures import figures_by_organization
+from .forms import (
+    CampaignForm,
+    ConcludeForm,
+    DispositionForm,
+    SheetUploadForm,
+    entry_forms,
+    parse_seen,
+    seen_json,
+)
+from .history import sheet_history
+from .models import Campaign, Disposition, Entry, Grade, Outcome, Sheet, SheetStatus
+from .sheet_io import import_sheet, write_sheet_template
+
+
+def visible_campaigns(user):
+    """Campaigns over the user's scope, or covering part of it (a city-wide campaign seen by
+    a party committee's staff or a branch secretary)."""
+    visible = access.visible_organizations(user)
+    own_sheet = Sheet.objects.filter(campaign=OuterRef("pk"), organization__in=visible)
+    return Campaign.objects.filter(Q(organization__in=visible) | Exists(own_sheet))
+
+
+def _campaign(request: HttpRequest, pk: int) -> Campaign:
+    campaign = visible_campaigns(request.user).select_related("organization").filter(pk=pk)
+    if not campaign:
+        raise Http404
+    return campaign[0]
+
+
+def _sheet(request: HttpRequest, pk: int, *, write: bool = False) -> Sheet:
+    return access.get_for_user(
+        Sheet.objects.select_related("campaign", "organization"), request.user, write=write, pk=pk
+    )
+
+
+def _figures_root(request: HttpRequest, campaign: Campaign) -> Organization:
+    """The campaign's organization, or the user's own root where the campaign covers more."""
+    if access.visible_organizations(request.user).filter(pk=campaign.organization_id).exists():
+        return campaign.organization
+    return access.scope_roots(request.user).first()
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = visible_campaigns(request.user).select_related("organization")
+    return render(
+        request,
+        "appraisals/campaign_list.html",
+        {"campaigns": campaigns, "can_open": access.can_manage_tree(request.user)},
+    )
+
+
+@login_required
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    if not access.can_manage_tree(request.user):
+        raise PermissionDenied
+    organizations = access.writable_organizations(request.user).exclude(
+        kind__in=[Kind.BRANCH, Kind.JOINT_BRANCH]
+    )
+    form = CampaignForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "organization"}
+        try:
+            campaign = services.campaign_open(
+                organization=form.cleaned_data["organization"], by=request.user, **fields
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Campaign opened."))
+            return redirect("appraisals:campaign_detail", pk=campaign.pk)
+    return form_page(request, form, title=_("Open an appraisal campaign"))
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress per organization and the figures of the approved sheets."""
+    campaign = _campaign(request, pk)
+    root = _figures_root(request, campaign)
+    if request.GET.get("organization", "").isdigit():
+        root = access.get_for_user(
+            Organization.objects, request.user, via="self", pk=request.GET["organization"]
+        )
+    sheets = access.scoped(campaign.sheets.all(), request.user).filter(
+        organization__ancestor_links__ancestor=root
+    )
+    status_counts = dict(sheets.values_list("status").annotate(n=Count("id")).order_by())
+    status = request.GET.get("status", "")
+    listed = sheets.filter(status=status) if status in SheetStatus.values else sheets
+    page = Paginator(
+        listed.select_related("organization")
+        .annotate(members=Count("entries"))
+        .order_by("organization__code"),
+        50,
+    ).get_page(request.GET.get("page"))
+    children = list(root.children.filter(appraisal_sheets__campaign=campaign).distinct())
+    children = [c for c in children if c.pk in _visible_ids(request, children)]
+    figures = figures_by_organization(campaign, [root, *children])
+    return render(
+        request,
+        "appraisals/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "root": root,
+            "figures": figures[root.pk],
+            "child_rows": [(c, figures[c.pk]) for c in children],
+            "statuses": [(s, label, status_counts.get(s, 0)) for s, label in SheetStatus.choices],
+            "status": status,
+            "page": page,
+            "query": f"organization={root.pk}&status={status}",
+            "pending": _pending_dispositions(request, campaign),
+        },
+    )
+
+
+def _visible_ids(request: HttpRequest, organizations: list[Organization]) -> set[int]:
+    return set(
+        access.scoped(Organization.objects, request.user, via="self")
+        .filter(pk__in=[o.pk for o in organizations])
+        .values_list("pk", flat=True)
+    )
+
+
+def _pending_dispositions(request: HttpRequest, campaign: Campaign):
+    return (
+        access.scoped(Disposition.objects, request.user, via="entry__sheet__organization")
+        .filter(entry__sheet__campaign=campaign, outcome__in=[Outcome.PENDING, Outcome.IN_PROGRESS])
+        .select_related("entry__member", "entry__sheet__organization")
+    )
+
+
+@login_required
+def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The branch's grid: save a draft at any time, submit when complete."""
+    sheet = _sheet(request, pk)
+    writes = access.writable_organizations(request.user).filter(pk=sheet.organization_id).exists()
+    can_write = sheet.editable and writes
+    entries = list(sheet.entries.select_related("member").order_by("member__name", "member_id"))
+    conflict, data = None, None
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        data = request.POST
+        rows = entry_forms(entries, data)
+        if all(form.is_valid() for form in rows):
+            try:
+                result = _save_grid(request, sheet, rows)
+            except services.SheetChanged as changed:
+                conflict, sheet = changed.changes, changed.sheet
+                entries = list(
+                    sheet.entries.select_related("member").order_by("member__name", "member_id")
+                )
+            else:
+                if result:
+                    return result
+        else:
+            messages.error(request, _("Some cells are not valid; they are marked below."))
+    rows = entry_forms(entries, data, disabled=not can_write)
+    if conflict is not None:
+        messages.warning(
+            request,
+            _("Someone else saved this sheet while you were editing. Nothing of yours was "
+              "saved: check the changes below, then save again."),
+        )  # fmt: skip
+    return render(
+        request,
+        "appraisals/sheet_edit.html",
+        {
+            "sheet": sheet,
+            "rows": rows,
+            "can_write": can_write,
+            "can_decide": access.decides_for(request.user, sheet.organization),
+            "version": sheet.version,
+            "seen": seen_json({e.pk: services.entry_values(e) for e in entries}),
+            "conflict": conflict,
+            "problems": services.submission_problems(sheet, entries)
+            if sheet.status == SheetStatus.SUBMITTED
+            else [],
+            "unqualified": _unqualified(sheet),
+            "can_dispose": sheet.status == SheetStatus.APPROVED and writes,
+            "history": sheet_history(sheet),
+        },
+    )
+
+
+def _unqualified(sheet: Sheet) -> list[Entry]:
+    if sheet.status != SheetStatus.APPROVED:
+        return []
+    return list(
+        sheet.entries.filter(grade=Grade.UNQUALIFIED)
+        .select_related("member")
+        .prefetch_related("dispositions")
+    )
+
+
+def _save_grid(request: HttpRequest, sheet: Sheet, rows) -> HttpResponse | None:
+    """Save the grid, then submit if asked. None: refused, show the user's values again."""
+    version = int(request.POST.get("version", "-1") or -1)
+    values = {form.instance.pk: form.values() for form in rows}
+    try:
+        saved = services.sheet_save(
+            sheet=sheet, rows=values, version=version,
+            seen=parse_seen(request.POST.get("seen", "")), by=request.user,
+        )  # fmt: skip
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return None
+    if "submit" not in request.POST:
+        messages.success(request, _("Draft saved."))
+        return redirect("appraisals:sheet_edit", pk=sheet.pk)
+    try:
+        services.sheet_submit(sheet=saved, by=request.user)
+        messages.success(request, _("Sheet submitted to the superior."))
+    except ValidationError as exc:
+        messages.warning(request, _("Draft saved, but not submitted:"))
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("appraisals:sheet_edit", pk=sheet.pk)
+
+
+@login_required
+@require_POST
+def sheet_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The superior approves, returns or reopens a sheet."""
+    sheet = _sheet(request, pk)
+    if not access.decides_for(request.user, sheet.organization):
+        raise PermissionDenied
+    try:
+        if "approve" in request.POST:
+            services.sheet_approve(sheet=sheet, by=request.user)
+            messages.success(request, _("Sheet approved."))
+        else:
+            reason = request.POST.get("reason", "")
+            services.sheet_return(sheet=sheet, by=request.user, reason=reason)
+            messages.success(request, _("Sheet returned to the branch."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("appraisals:sheet_edit", pk=sheet.pk)
+
+
+@login_required
+def sheet_template(request: HttpRequest, pk: int) -> FileResponse:
+    sheet = _sheet(request, pk)
+    stream = io.BytesIO()
+    write_sheet_template(stream, sheet)
+    stream.seek(0)
+    filename = f"appraisal-{sheet.year}-{sheet.organization.code}.xlsx"
+    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@login_required
+@require_POST
+def sheet_import(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = _sheet(request, pk, write=True)
+    form = SheetUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose an Excel file."))
+        return redirect("appraisals:sheet_edit", pk=sheet.pk)
+    result = import_sheet(file=form.cleaned_data["file"], sheet=sheet, by=request.user)
+    if result.ok:
+        messages.success(request, _("%(n)s rows imported.") % {"n": result.created})
+        return redirect("appraisals:sheet_edit", pk=sheet.pk)
+    return render(
+        request,
+        "appraisals/sheet_import_errors.html",
+        {"sheet": sheet, "result": result},
+        status=400,
+    )
+
+
+def _entry(request: HttpRequest, pk: int, *, write: bool = False) -> Entry:
+    return access.get_for_user(
+        Entry.objects.select_related("member", "sheet__campaign", "sheet__organization"),
+        request.user, via="sheet__organization", write=write, pk=pk,
+    )  # fmt: skip
+
+
+@login_required
+def disposition_new(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk, write=True)
+    form = DispositionForm(request.POST or None, probationary=entry.probationary)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.disposition_record(entry=entry, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Disposition recorded."))
+            return redirect("appraisals:sheet_edit", pk=entry.sheet_id)
+    title = _("Disposition for %(name)s") % {"name": entry.member.name}
+    return form_page(request, form, title=title)
+
+
+def _disposition(request: HttpRequest, pk: int) -> Disposition:
+    return access.get_for_user(
+        Disposition.objects.select_related("entry__sheet__organization", "entry__member"),
+        request.user, via="entry__sheet__organization", write=True, pk=pk,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def disposition_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    disposition = _disposition(request, pk)
+    if not access.decides_for(request.user, disposition.entry.sheet.organization):
+        raise PermissionDenied
+    try:
+        if "approve" in request.POST:
+            services.disposition_approve(disposition=disposition, by=request.user)
+            messages.success(request, _("Disposition approved."))
+        else:
+            services.disposition_return(
+                disposition=disposition, by=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("Disposition returned to the branch."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("appraisals:sheet_edit", pk=disposition.entry.sheet_id)
+
+
+@login_required
+def disposition_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    disposition = _disposition(request, pk)
+    form = ConcludeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.disposition_conclude(disposition=disposition, by=request.user,
+                                          **form.cleaned_data)  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Outcome recorded."))
+            return redirect("appraisals:sheet_edit", pk=disposition.entry.sheet_id)
+    title = _("Outcome of the rectification of %(name)s") % {"name": disposition.entry.member}
+    return form_page(request, form, title=title)
