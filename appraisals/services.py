@@ -123,6 +123,26 @@ class Change:
     def label(self) -> str:
         return Entry._meta.get_field(self.field).verbose_name
 
+    @property
+    def was_shown(self) -> str:
+        return _shown(self.field, self.was)
+
+    @property
+    def now_shown(self) -> str:
+        return _shown(self.field, self.now)
+
+
+def _shown(field_name: str, value) -> str:
+    """A value as the grid shows it: choice labels, yes/no, a dash for empty."""
+    field = Entry._meta.get_field(field_name)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
 
 class SheetChanged(Exception):
     """The sheet was saved by someone else since the user opened it."""

@@ -1,8 +1,12 @@
 """Every URL against every role: own and subtree objects answer, others 404, read-only 403."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from appraisals.models import Campaign, Entry, Sheet
+from appraisals.services import campaign_open
 from members.models import Member
 from organizations.models import Organization
 
@@ -77,6 +81,16 @@ OBJECT_CASES = [
         "members:member_move", "members:member_leave",
     )
     for code in ("b1", "b2", "b4")
+] + [
+    (name, "sheet", code, "get", expect_read)
+    for name in ("appraisals:sheet_edit", "appraisals:sheet_template")
+    for code in ("b1", "b2", "b4")
+] + [
+    ("appraisals:disposition_new", "entry", code, "get", expect_write)
+    for code in ("b1", "b2", "b4")
+] + [
+    ("appraisals:campaign_detail", "campaign", "w", "get",
+     lambda user, code: 404 if user == "nora" else 200),
 ]  # fmt: skip
 
 
@@ -92,18 +106,36 @@ def global_expectations(user: str) -> dict[str, int]:
         "members:roster_import": writes,
         "organizations:organization_create": 200 if user in TREE_MANAGERS else 403,
         "organizations:policy_edit": 200 if user in {"wendy", "root"} else 403,
+        "appraisals:campaign_list": 200,
+        "appraisals:campaign_new": 200 if user in TREE_MANAGERS else 403,
     }
 
 
 def _url(name, kind, code, tree, people):
+    org = getattr(tree, code)
     if kind == "org":
-        return reverse(name, args=[getattr(tree, code).pk])
+        return reverse(name, args=[org.pk])
+    if kind == "sheet":
+        return reverse(name, args=[Sheet.objects.get(organization=org).pk])
+    if kind == "entry":
+        return reverse(name, args=[Entry.objects.get(sheet__organization=org).pk])
+    if kind == "campaign":
+        return reverse(name, args=[Campaign.objects.get(organization=org).pk])
     return reverse(name, args=[getattr(people, code).pk])
+
+
+@pytest.fixture
+def campaign(tree, people):
+    """A city-wide appraisal: a sheet with one entry for each branch."""
+    return campaign_open(
+        organization=tree.w, year=2025, title="民主评议", starts_on=datetime.date(2026, 1, 5),
+        ends_on=datetime.date(2026, 2, 1), deadline=datetime.date(2026, 3, 1),
+    )  # fmt: skip
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("user", sorted(VISIBLE))
-def test_every_view_answers_by_role(client, cast, tree, people, user):
+def test_every_view_answers_by_role(client, cast, tree, people, campaign, user):
     client.force_login(getattr(cast, user))
     mismatches = []
     for name, kind, code, method, expect in OBJECT_CASES:
@@ -121,7 +153,7 @@ def test_every_view_answers_by_role(client, cast, tree, people, user):
 
 
 @pytest.mark.django_db
-def test_anonymous_is_sent_to_login_everywhere(client, tree, people):
+def test_anonymous_is_sent_to_login_everywhere(client, tree, people, campaign):
     urls = [_url(n, k, c, tree, people) for n, k, c, _m, _e in OBJECT_CASES]
     urls += [reverse(name) for name in global_expectations("nora")]
     for url in urls:

@@ -266,12 +266,12 @@ def test_probation_extended_through_the_development_rules(cast, unqualified):
 @pytest.mark.django_db
 def test_no_disposition_for_a_matter_already_under_discipline(unqualified):
     full, _probationary = unqualified
-    with pytest.raises(ValidationError, match=r"discipline|纪律"):
+    with pytest.raises(ValidationError, match=r"discipline|纪律|党纪"):
         services.disposition_record(entry=full, kind=DispositionKind.DISCIPLINED,
                                     decided_on=D(2026, 3, 1))  # fmt: skip
     DisciplinaryAction.objects.create(member=full.member, kind=Discipline.WARNING,
                                       decided_on=D(2026, 2, 1))  # fmt: skip
-    with pytest.raises(ValidationError, match=r"discipline|纪律"):
+    with pytest.raises(ValidationError, match=r"discipline|纪律|党纪"):
         services.disposition_record(entry=full, kind=DispositionKind.RECTIFY,
                                     decided_on=D(2026, 3, 1))  # fmt: skip
     done = services.disposition_record(entry=full, kind=DispositionKind.DISCIPLINED,

@@ -1,0 +1,199 @@
+"""Appraisal pages: the grid, simultaneous saves, decisions, the Excel round trip, scoping."""
+
+import datetime
+import html
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from appraisals.models import Entry, Grade, Sheet, SheetStatus
+from appraisals.services import campaign_open
+
+from .factories import make_member
+
+D = datetime.date
+
+
+@pytest.fixture
+def sheet(tree):
+    for _ in range(3):
+        make_member(tree.b1)
+    make_member(tree.b2)
+    campaign = campaign_open(
+        organization=tree.w, year=2025, title="2025年度民主评议", starts_on=D(2026, 1, 5),
+        ends_on=D(2026, 2, 1), deadline=D(2026, 3, 1),
+    )  # fmt: skip
+    return Sheet.objects.get(campaign=campaign, organization=tree.b1)
+
+
+def grid_data(page: str, grades: dict[int, str] | None = None) -> dict:
+    """The form as the browser would post it: every input of the page, grades changed."""
+    data = {}
+    for name, value in re.findall(r'name="([^"]+)" value="([^"]*)"', page):
+        data[name] = html.unescape(value)
+    for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        data[name] = chosen.group(1) if chosen else ""
+    for name in re.findall(r'<input type="checkbox" name="([^"]+)"[^>]*checked', page):
+        data[name] = "on"
+    for pk, grade in (grades or {}).items():
+        data[f"e{pk}-grade"] = grade
+        if grade in (Grade.BASIC, Grade.UNQUALIFIED):
+            data[f"e{pk}-remark"] = "有差距"
+    for key in [k for k in data if k.endswith("-votes_excellent")]:
+        prefix = key.rsplit("-", 1)[0]
+        for field in ("votes_qualified", "votes_basic", "votes_unqualified"):
+            data.setdefault(f"{prefix}-{field}", "0")
+    return data
+
+
+def entries(sheet) -> list[Entry]:
+    return list(sheet.entries.order_by("member__name", "member_id"))
+
+
+@pytest.mark.django_db
+def test_secretary_saves_a_draft_and_submits_through_the_grid(client, cast, sheet):
+    client.force_login(cast.alice)
+    url = reverse("appraisals:sheet_edit", args=[sheet.pk])
+    page = client.get(url).content.decode()
+    rows = entries(sheet)
+    data = grid_data(page, {rows[0].pk: Grade.EXCELLENT, rows[1].pk: Grade.QUALIFIED})
+    assert client.post(url, {**data, "save": "1"}).status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.DRAFT and sheet.version == 1
+    page = client.get(url).content.decode()
+    response = client.post(url, {**grid_data(page), "submit": "1"}, follow=True)
+    assert "逐一评定" in response.content.decode()  # one member still open: not submitted
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.DRAFT
+    page = client.get(url).content.decode()
+    client.post(url, {**grid_data(page, {rows[2].pk: Grade.QUALIFIED}), "submit": "1"})
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_two_people_saving_the_same_sheet_do_not_overwrite_each_other(client, cast, sheet):
+    url = reverse("appraisals:sheet_edit", args=[sheet.pk])
+    rows = entries(sheet)
+    client.force_login(cast.alice)
+    alice_page = client.get(url).content.decode()
+    client.force_login(cast.paul)
+    paul_page = client.get(url).content.decode()
+    client.post(url, {**grid_data(paul_page, {rows[0].pk: Grade.EXCELLENT}), "save": "1"})
+    client.force_login(cast.alice)
+    response = client.post(url, {**grid_data(alice_page, {rows[0].pk: Grade.BASIC}), "save": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="conflict"' in page
+    assert "优秀" in page.split('data-testid="conflict"')[1].split("</table>")[0]
+    rows[0].refresh_from_db()
+    assert rows[0].grade == Grade.EXCELLENT  # Paul's save stands
+    assert '<option value="basic" selected>' in page  # Alice's value is kept in the grid
+    again = client.post(url, {**grid_data(page), "save": "1"})  # she saves again, knowingly
+    assert again.status_code == 302
+    rows[0].refresh_from_db()
+    assert rows[0].grade == Grade.BASIC
+
+
+@pytest.mark.django_db
+def test_only_the_superior_decides_and_a_return_needs_a_reason(client, cast, sheet):
+    sheet.status = SheetStatus.SUBMITTED
+    sheet.save()
+    decide = reverse("appraisals:sheet_decide", args=[sheet.pk])
+    client.force_login(cast.alice)
+    assert client.post(decide, {"approve": "1"}).status_code == 403
+    client.force_login(cast.bob)
+    assert client.post(decide, {"approve": "1"}).status_code == 404
+    client.force_login(cast.victor)
+    assert client.post(decide, {"approve": "1"}).status_code == 403
+    client.force_login(cast.paul)
+    client.post(decide, {"return": "1", "reason": ""})
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.SUBMITTED
+    client.post(decide, {"return": "1", "reason": "请补充评语"})
+    sheet.refresh_from_db()
+    assert (sheet.status, sheet.return_reason) == (SheetStatus.RETURNED, "请补充评语")
+
+
+@pytest.mark.django_db
+def test_sibling_and_viewer_cannot_change_the_sheet(client, cast, sheet):
+    url = reverse("appraisals:sheet_edit", args=[sheet.pk])
+    client.force_login(cast.alice)
+    data = {**grid_data(client.get(url).content.decode()), "save": "1"}
+    client.force_login(cast.bob)
+    assert client.post(url, data).status_code == 404
+    client.force_login(cast.victor)
+    assert client.post(url, data).status_code == 403
+    sheet.refresh_from_db()
+    assert sheet.version == 0
+
+
+@pytest.mark.django_db
+def test_excel_sheet_round_trip_all_or_nothing(client, cast, sheet):
+    client.force_login(cast.alice)
+    response = client.get(reverse("appraisals:sheet_template", args=[sheet.pk]))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    ws = workbook.active
+    header = [c.value for c in ws[1]]
+    grade_col = header.index("评定等次") + 1
+    remark_col = header.index("评语") + 1
+    assert ws.max_row == 4  # three members
+    ws.cell(2, grade_col, "优秀")
+    ws.cell(3, grade_col, "基本合格")  # no remark: refused at submission, fine in a draft
+    ws.cell(4, grade_col, "很好")  # not a grade
+    url = reverse("appraisals:sheet_import", args=[sheet.pk])
+
+    def upload():
+        stream = io.BytesIO()
+        workbook.save(stream)
+        stream.seek(0)
+        stream.name = "sheet.xlsx"
+        return client.post(url, {"file": stream})
+
+    response = upload()
+    assert response.status_code == 400 and "第 4 行" in response.content.decode()
+    assert not Entry.objects.filter(sheet=sheet).exclude(grade="").exists()  # nothing saved
+    ws.cell(4, grade_col, "合格")
+    ws.cell(3, remark_col, "学习不够")
+    assert upload().status_code == 302
+    grades = [e.grade for e in entries(sheet)]
+    assert grades == [Grade.EXCELLENT, Grade.BASIC, Grade.QUALIFIED]
+
+
+@pytest.mark.django_db
+def test_campaign_page_figures_follow_approval_and_staff_see_their_subtree(client, cast, sheet):
+    rows = entries(sheet)
+    for entry in rows:
+        entry.grade = Grade.QUALIFIED
+        entry.save()
+    sheet.status = SheetStatus.SUBMITTED
+    sheet.save()
+    url = reverse("appraisals:campaign_detail", args=[sheet.campaign_id])
+    client.force_login(cast.paul)
+    page = client.get(url).content.decode()
+    assert 'data-testid="fig-took-part">0<' in page
+    client.post(reverse("appraisals:sheet_decide", args=[sheet.pk]), {"approve": "1"})
+    page = client.get(url).content.decode()
+    assert 'data-testid="fig-took-part">3<' in page
+    assert 'data-testid="fig-participation">100.00%<' in page
+    assert "第一党委" in page  # Paul's figures are of his own subtree
+    member_page = client.get(reverse("members:member_detail", args=[rows[0].member_id]))
+    assert 'data-testid="grades"' in member_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_open_a_campaign_over_their_subtree_only(client, cast, tree):
+    make_member(tree.b1)
+    make_member(tree.b4)
+    data = {"organization": tree.p2.pk, "year": 2025, "title": "评议", "starts_on": "2026-01-05",
+            "ends_on": "2026-02-01", "deadline": "2026-03-01", "cap_applies": "on",
+            "cap_numerator": 1, "cap_denominator": 3}  # fmt: skip
+    client.force_login(cast.paul)
+    response = client.post(reverse("appraisals:campaign_new"), data)
+    assert response.status_code == 200 and not Sheet.objects.exists()
+    data["organization"] = tree.p1.pk
+    assert client.post(reverse("appraisals:campaign_new"), data).status_code == 302
+    assert list(Sheet.objects.values_list("organization__code", flat=True)) == [tree.b1.code]
