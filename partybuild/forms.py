@@ -5,8 +5,13 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils.translation import gettext_noop
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# Django 6's label for an empty choice, which its own Chinese catalogue lacks: listed here so
+# that makemessages keeps it in ours, which takes precedence.
+gettext_noop("- Select an option -")
 
 
 def submit_helper(label: str) -> FormHelper:
