@@ -35,11 +35,10 @@ def sheet_history(sheet: Sheet, limit: int = 200) -> list[Event]:
     names = dict(sheet.entries.values_list("pk", "member__name"))
     last: dict[int, Any] = {}
     records = Entry.history.filter(sheet_id=sheet.pk).select_related("history_user")
+    blank = Entry()  # entries are created blank when the campaign opens
     for record in records.order_by("history_id"):
-        before = last.get(record.id)
+        before = last.get(record.id, blank)
         last[record.id] = record
-        if before is None:
-            continue
         for name in ENTRY_FIELDS:
             old, new = getattr(before, name), getattr(record, name)
             if old != new:

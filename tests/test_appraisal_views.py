@@ -197,3 +197,16 @@ def test_staff_open_a_campaign_over_their_subtree_only(client, cast, tree):
     data["organization"] = tree.p1.pk
     assert client.post(reverse("appraisals:campaign_new"), data).status_code == 302
     assert list(Sheet.objects.values_list("organization__code", flat=True)) == [tree.b1.code]
+
+
+@pytest.mark.django_db
+def test_every_change_of_a_cell_is_in_the_sheet_history(client, cast, sheet):
+    client.force_login(cast.alice)
+    url = reverse("appraisals:sheet_edit", args=[sheet.pk])
+    first = entries(sheet)[0]
+    client.post(url, {**grid_data(client.get(url).content.decode(), {first.pk: Grade.EXCELLENT}),
+                      "save": "1"})  # fmt: skip
+    client.post(url, {**grid_data(client.get(url).content.decode(), {first.pk: Grade.QUALIFIED}),
+                      "save": "1"})  # fmt: skip
+    history = client.get(url).content.decode().split('data-testid="history"')[1]
+    assert "— → 优秀" in history and "优秀 → 合格" in history and "alice" in history
