@@ -393,21 +393,21 @@ def demo_build(size: Size | None = None, *, with_history: bool | None = None) ->
         members = builder.members_for(branches)
         _save_members(members, with_history=with_history)
         _positions(builder, members)
-        _copy(Step, demo_steps(members, ANCHOR, CREATED_AT))
-        _reset_sequences(Step)
         tally_rebuild()
         logins = _users(branches)
     if connection.vendor == "postgresql":
         # Fresh statistics and visibility maps: planner estimates and index-only scans.
         tables = [Organization, OrganizationClosure, Member, MembershipRecord, Position]
-        tables.append(Step)
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
             for model in tables:
                 cursor.execute(f"{command} {model._meta.db_table}")
-    # Separately, once the load is committed and analysed: checking the reminders' keys
-    # against rows of the same huge transaction made its commit crawl on PostgreSQL.
+    # Separately, once the registry is committed and analysed: checking the keys of the
+    # development rows against rows of the same huge transaction made its commit crawl on
+    # PostgreSQL (minutes of deferred foreign-key checks).
     with transaction.atomic():
+        _copy(Step, demo_steps(members, ANCHOR, CREATED_AT))
+        _reset_sequences(Step)
         reminders.rebuild()
         demo_campaign(Organization.objects.get(parent__isnull=True), ANCHOR)
     return {"organizations": len(builder.orgs), "members": len(members), "logins": logins}
