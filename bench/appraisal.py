@@ -11,17 +11,16 @@ at the end so that it can run again.
 import datetime
 import time
 
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import setup_test_environment
 from foundation import REPEAT, measure  # noqa: F401 - sets up Django
 
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-
-from appraisals import services  # noqa: E402
-from appraisals.figures import figures_by_organization  # noqa: E402
-from appraisals.models import Campaign, Entry, Sheet  # noqa: E402
-from organizations.models import Organization  # noqa: E402
+from appraisals import services
+from appraisals.figures import figures_by_organization
+from appraisals.models import Campaign, Entry, Sheet
+from organizations.models import Organization
 
 
 def remove_campaigns() -> None:
@@ -45,8 +44,10 @@ def main() -> None:
           f"{Entry.objects.filter(sheet__campaign=campaign).count()} entries "
           f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE appraisals_entry SET grade = CASE WHEN id % 5 = 0 THEN "
-                       "'excellent' WHEN id % 97 = 0 THEN 'basic' ELSE 'qualified' END")
+        cursor.execute(
+            "UPDATE appraisals_entry SET grade = CASE WHEN id % 5 = 0 THEN "
+            "'excellent' WHEN id % 97 = 0 THEN 'basic' ELSE 'qualified' END"
+        )
         cursor.execute("UPDATE appraisals_sheet SET status = 'approved' WHERE id % 10 <> 0")
         cursor.execute("ANALYZE appraisals_entry")
         cursor.execute("ANALYZE appraisals_sheet")
