@@ -210,3 +210,29 @@ def test_every_change_of_a_cell_is_in_the_sheet_history(client, cast, sheet):
                       "save": "1"})  # fmt: skip
     history = client.get(url).content.decode().split('data-testid="history"')[1]
     assert "— → 优秀" in history and "优秀 → 合格" in history and "alice" in history
+
+
+@pytest.mark.django_db
+def test_disposition_recorded_by_the_branch_and_approved_by_the_superior(client, cast, sheet):
+    rows = entries(sheet)
+    for entry in rows:
+        entry.grade = Grade.QUALIFIED
+        entry.save()
+    rows[0].grade, rows[0].remark = Grade.UNQUALIFIED, "长期不参加组织生活"
+    rows[0].save()
+    sheet.status = SheetStatus.APPROVED
+    sheet.save()
+    client.force_login(cast.alice)
+    new = reverse("appraisals:disposition_new", args=[rows[0].pk])
+    assert "延长预备期" not in client.get(new).content.decode()  # a full member
+    response = client.post(new, {"kind": "remove", "decided_on": "2026-03-01"})
+    assert response.status_code == 302
+    disposition = rows[0].dispositions.get()
+    decide = reverse("appraisals:disposition_decide", args=[disposition.pk])
+    assert client.post(decide, {"approve": "1"}).status_code == 403
+    client.force_login(cast.paul)
+    client.post(decide, {"approve": "1"})
+    rows[0].member.refresh_from_db()
+    assert rows[0].member.status == "removed"
+    page = client.get(reverse("appraisals:sheet_edit", args=[sheet.pk])).content.decode()
+    assert "已执行" in page
