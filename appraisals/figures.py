@@ -73,15 +73,12 @@ def figures_by_organization(
 ) -> dict[int, AppraisalFigures]:
     """Figures of each organization's subtree in the campaign (approved sheets only)."""
     ids = [o.pk for o in organizations]
-    entries = Entry.objects.filter(
-        sheet__campaign=campaign, sheet__status=SheetStatus.APPROVED, **{f"{ANCESTOR}__in": ids}
-    )
-    rows = entries.values(ANCESTOR).annotate(**_entry_counts()).order_by()
+    approved = {"sheet__campaign": campaign, "sheet__status": SheetStatus.APPROVED,
+                f"{ANCESTOR}__in": ids}  # fmt: skip
+    rows = Entry.objects.filter(**approved).values(ANCESTOR).annotate(**_entry_counts()).order_by()
     dispositions: dict[int, dict] = {}
     for row in (
-        Disposition.objects.filter(
-            **{f"entry__{k}": v for k, v in _approved(campaign, ids).items()}
-        )
+        Disposition.objects.filter(**{f"entry__{k}": v for k, v in approved.items()})
         .values(f"entry__{ANCESTOR}", "kind", "outcome")
         .annotate(n=Count("id"))
         .order_by()
@@ -98,14 +95,6 @@ def figures_by_organization(
             dispositions=dispositions.get(pk, {}),
         )  # fmt: skip
     return result
-
-
-def _approved(campaign: Campaign, ids: list[int]) -> dict:
-    return {
-        "sheet__campaign": campaign,
-        "sheet__status": SheetStatus.APPROVED,
-        f"{ANCESTOR}__in": ids,
-    }
 
 
 def figures_for(campaign: Campaign, organization: Organization) -> AppraisalFigures:

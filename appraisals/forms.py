@@ -72,10 +72,6 @@ def parse_seen(text: str) -> dict[int, dict]:
         return {}
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("reason for returning"), max_length=300)
-
-
 class DispositionForm(forms.ModelForm):
     class Meta:
         model = Disposition

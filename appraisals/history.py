@@ -6,7 +6,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .models import Entry, Sheet
-from .services import ENTRY_FIELDS
+from .services import ENTRY_FIELDS, shown
 
 
 @dataclass
@@ -14,13 +14,6 @@ class Event:
     when: Any
     who: Any
     what: str
-
-
-def _shown(record, name: str, value: Any) -> Any:
-    field = record._meta.get_field(name)
-    if field.choices and value not in (None, ""):
-        return dict(field.flatchoices).get(value, value)
-    return "—" if value in (None, "") else value
 
 
 def sheet_history(sheet: Sheet, limit: int = 200) -> list[Event]:
@@ -44,7 +37,7 @@ def sheet_history(sheet: Sheet, limit: int = 200) -> list[Event]:
             if old != new:
                 label = record._meta.get_field(name).verbose_name
                 what = (f"{names.get(record.id, '')} · {label}: "
-                        f"{_shown(record, name, old)} → {_shown(record, name, new)}")  # fmt: skip
+                        f"{shown(name, old)} → {shown(name, new)}")  # fmt: skip
                 events.append(Event(record.history_date, record.history_user, what))
     events.sort(key=lambda e: e.when, reverse=True)
     return events[:limit]

@@ -125,14 +125,14 @@ class Change:
 
     @property
     def was_shown(self) -> str:
-        return _shown(self.field, self.was)
+        return shown(self.field, self.was)
 
     @property
     def now_shown(self) -> str:
-        return _shown(self.field, self.now)
+        return shown(self.field, self.now)
 
 
-def _shown(field_name: str, value) -> str:
+def shown(field_name: str, value) -> str:
     """A value as the grid shows it: choice labels, yes/no, a dash for empty."""
     field = Entry._meta.get_field(field_name)
     if isinstance(value, bool):

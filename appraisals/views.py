@@ -118,8 +118,11 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("organization__code"),
         50,
     ).get_page(request.GET.get("page"))
-    children = list(root.children.filter(appraisal_sheets__campaign=campaign).distinct())
-    children = [c for c in children if c.pk in _visible_ids(request, children)]
+    children = list(
+        access.scoped(root.children.all(), request.user, via="self")
+        .filter(appraisal_sheets__campaign=campaign)
+        .distinct()
+    )
     figures = figures_by_organization(campaign, [root, *children])
     return render(
         request,
@@ -135,14 +138,6 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "query": f"organization={root.pk}&status={status}",
             "pending": _pending_dispositions(request, campaign),
         },
-    )
-
-
-def _visible_ids(request: HttpRequest, organizations: list[Organization]) -> set[int]:
-    return set(
-        access.scoped(Organization.objects, request.user, via="self")
-        .filter(pk__in=[o.pk for o in organizations])
-        .values_list("pk", flat=True)
     )
 
 

@@ -44,10 +44,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("organizations:tree")
 
 
-def _rows(organizations: list[Organization], health: dict | None = None) -> list[dict]:
+def _rows(
+    organizations: list[Organization], health: dict | None = None, due: dict | None = None
+) -> list[dict]:
     """Tree or table rows with subtree counts, flags, reminders and child counts in 6 queries."""
     health = health or health_of(organizations)
-    due = reminders.counts_by_organization(organizations, timezone.localdate())
+    if due is None:
+        due = reminders.counts_by_organization(organizations, timezone.localdate())
     child_counts = dict(
         Organization.objects.filter(parent__in=organizations, status=Status.ACTIVE)
         .values("parent")
@@ -101,6 +104,8 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ).get_page(request.GET.get("page"))
     children = list(children_page)
     health = health_of([org, *children])
+    today = timezone.localdate()
+    due = reminders.counts_by_organization([org, *children], today)
     positions = (
         Position.objects.current()
         .filter(organization=org)
@@ -109,7 +114,6 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     direct_members = Member.objects.current().filter(organization=org).order_by("name")[:50]
     can_write = access.writable_organizations(request.user).filter(pk=org.pk).exists()
-    today = timezone.localdate()
     return render(
         request,
         "organizations/organization_detail.html",
@@ -117,8 +121,8 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "org": org,
             "ancestors": ancestors,
             "health": health[org.pk],
-            "child_rows": _rows(children, health),
-            "due": reminders.counts_by_organization([org], today).get(org.pk, (0, 0)),
+            "child_rows": _rows(children, health, due),
+            "due": due.get(org.pk, (0, 0)),
             "due_list": due_reminders(request.user, today, org)[:10],
             "children_page": children_page,
             "positions": positions,
