@@ -85,7 +85,13 @@ def development_figures(organization: Organization, year: int) -> DevelopmentFig
         )
         .order_by()
     )
-    people = {row[0]: row for row in rows}.values()  # one admission per person
+    return count_admissions(rows)
+
+
+def count_admissions(rows) -> DevelopmentFigures:
+    """Figures of admissions given as (member id, admitted on, gender, ethnicity, birth date,
+    education) rows; a person admitted twice in the rows counts once."""
+    people = {row[0]: row for row in rows}.values()
     return DevelopmentFigures(
         developed=len(people),
         women=sum(1 for p in people if p[2] == Gender.FEMALE),

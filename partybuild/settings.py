@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -136,6 +137,33 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Nightly statistics for the day (run `celery -A partybuild beat` beside the workers).
+CELERY_BEAT_SCHEDULE = {
+    "statistics-nightly": {
+        "task": "reports.tasks.stats_nightly",
+        "schedule": crontab(hour=1, minute=30),
+    }
+}
+
+# With a broker the cache is Redis, shared by web processes and workers (the statistics'
+# debounce lives there); without one each process keeps its own.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "partybuild",
+        }
+    }
+
+# Statistics engine (reports/engine.py): parts a run is split into, the wait after a data
+# change before recomputing (more changes meanwhile join the same run), and how long a run
+# may go without progress before it counts as abandoned.
+STATS_PARTS = int(os.environ.get("STATS_PARTS", "8"))
+STATS_DEBOUNCE_SECONDS = int(os.environ.get("STATS_DEBOUNCE_SECONDS", "60"))
+STATS_STALE_SECONDS = int(os.environ.get("STATS_STALE_SECONDS", "600"))
+# Slows every part down, to watch progress or to stop a worker in the middle of a run.
+STATS_PART_DELAY_SECONDS = float(os.environ.get("STATS_PART_DELAY_SECONDS", "0"))
 
 # Exports larger than this many rows go to a Celery task instead of streaming.
 ROSTER_EXPORT_INLINE_LIMIT = int(os.environ.get("ROSTER_EXPORT_INLINE_LIMIT", "5000"))

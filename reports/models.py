@@ -1,8 +1,10 @@
-"""Background jobs whose result is a file the user downloads when ready."""
+"""Background jobs (files to download) and the statistics: runs, snapshots, figures."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .dimensions import COLUMNS
 
 
 class JobStatus(models.TextChoices):
@@ -30,3 +32,119 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class RunTrigger(models.TextChoices):
+    NIGHTLY = "nightly", _("nightly")
+    CHANGE = "change", _("after changes")
+    MANUAL = "manual", _("on request")
+    COMMAND = "command", _("command")
+
+
+class StatsRun(models.Model):
+    """One computation of the statistics as of a date; builds one snapshot."""
+
+    as_of = models.DateField(_("as of"))
+    trigger = models.CharField(_("trigger"), max_length=12, choices=RunTrigger.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    parts_total = models.PositiveSmallIntegerField(default=0)
+    parts_done = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "as_of"])]
+
+    def __str__(self) -> str:
+        return f"stats {self.as_of} #{self.pk} ({self.status})"
+
+    @property
+    def progress(self) -> int:
+        """Percent done: the parts, then the combining step counts as one more part."""
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(100 * self.parts_done / (self.parts_total + 1)) if self.parts_total else 0
+
+
+class Snapshot(models.Model):
+    """The figures of every organization as of a date, written by one run.
+
+    A run fills its own snapshot while it is not current; the last step makes it current
+    and deletes the one it replaces, in one transaction. Readers only read current ones,
+    so a failed or killed run leaves the previous figures in place.
+    """
+
+    as_of = models.DateField(_("as of"))
+    run = models.OneToOneField(StatsRun, on_delete=models.CASCADE, related_name="snapshot")
+    is_current = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    development_year = models.PositiveSmallIntegerField()
+    appraisal_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["as_of"],
+                condition=models.Q(is_current=True),
+                name="one_current_snapshot_per_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"snapshot {self.as_of} #{self.pk}"
+
+
+class Figures(models.Model):
+    """Counts of one organization in one snapshot: its own (subtree=False) or its subtree's.
+
+    The count columns are added below from reports/dimensions.py, the single list of what
+    is counted; the engine fills them with SQL built from the same list.
+    """
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="figures")
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    subtree = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "subtree", "organization"], name="one_figures_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id}/{self.organization_id}/{'subtree' if self.subtree else 'own'}"
+
+
+for _column in COLUMNS:
+    Figures.add_to_class(_column.name, models.PositiveIntegerField(_column.label, default=0))
+
+
+class EthnicGroupCount(models.Model):
+    """Minority members by ethnic group, own and subtree, for one snapshot."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    subtree = models.BooleanField()
+    ethnicity = models.CharField(max_length=2)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["snapshot", "organization"])]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id}/{self.organization_id}/{self.ethnicity}: {self.count}"

@@ -1,0 +1,463 @@
+"""The statistics engine: every organization's figures as of a date, in a few SQL statements.
+
+A run builds one snapshot in three steps:
+1. start: a run and an empty, not yet current snapshot;
+2. parts (one Celery task each, on any worker): each part takes whole subtrees below the
+   top of the tree and writes every organization's own ("direct") figures there, counted
+   by one grouped SQL statement over the membership records in force on the date;
+3. finish: the top organizations' own rows, then one SQL rollup through the closure table
+   writes every subtree's figures (a parent is the sum of its children plus its own
+   members by construction), and the snapshot replaces the previous one for that date in
+   the same transaction.
+Nothing reads a snapshot until step 3 commits, so a failed or killed run changes nothing.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from appraisals.models import Campaign, Entry, Grade, Sheet, SheetStatus
+from development.figures import count_admissions
+from members.choices import HAN, Event, Status
+from members.models import MembershipRecord
+from organizations.health import Counts, Flag, _flags
+from organizations.models import Kind, Organization, OrganizationClosure, Policy, Position, Post
+from partybuild.bulk import copy_rows
+
+from .dimensions import COLUMN_NAMES, MEMBER_COLUMNS
+from .models import EthnicGroupCount, Figures, JobStatus, RunTrigger, Snapshot, StatsRun
+
+PARTY_MEMBER_STATUSES = (Status.FULL.value, Status.PROBATIONARY.value)
+FLAG_COLUMNS = {
+    Flag.TOO_FEW_FULL: "flag_too_small",
+    Flag.TOO_SMALL_FOR_KIND: "flag_too_small",
+    Flag.TOO_MANY: "flag_too_large",
+    Flag.SECRETARY_VACANT: "flag_secretary_vacant",
+    Flag.TERM_EXPIRED: "flag_term_expired",
+}
+KIND_COLUMNS = {
+    Kind.PARTY_COMMITTEE: "org_party_committee",
+    Kind.GENERAL_BRANCH: "org_general_branch",
+    Kind.BRANCH: "org_branch",
+    Kind.JOINT_BRANCH: "org_joint_branch",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The organizations of a part: the whole subtrees of `tops`, or exactly `only`."""
+
+    tops: tuple[int, ...] = ()
+    only: tuple[int, ...] = ()
+
+    def sql(self, column: str) -> tuple[str, list]:
+        """A condition on an organization id column, with its parameters."""
+        ids = list(self.tops or self.only)
+        marks = ", ".join(["%s"] * len(ids))
+        if self.tops:
+            return (
+                f"{column} IN (SELECT descendant_id FROM organizations_organizationclosure "
+                f"WHERE ancestor_id IN ({marks}))",
+                ids,
+            )
+        return f"{column} IN ({marks})", ids
+
+    def q(self, path: str) -> Q:
+        """The same condition for the ORM, on the organization reached through `path`."""
+        if self.tops:
+            return Q(**{f"{path}__ancestor_links__ancestor_id__in": self.tops})
+        return Q(**{f"{path}__id__in": self.only})
+
+
+# -- 1. start ------------------------------------------------------------------------------
+
+
+def start_run(
+    as_of: datetime.date, *, trigger: str = RunTrigger.MANUAL, user=None
+) -> tuple[StatsRun, bool]:
+    """The run for `as_of`: one already queued or running, or a new one (created=True)."""
+    abandon_stale_runs()
+    with transaction.atomic():
+        running = (
+            StatsRun.objects.select_for_update()
+            .filter(as_of=as_of, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+            .first()
+        )
+        if running is not None:
+            return running, False
+        run = StatsRun.objects.create(as_of=as_of, trigger=trigger, requested_by=user)
+        Snapshot.objects.create(
+            as_of=as_of,
+            run=run,
+            development_year=as_of.year,
+            appraisal_year=appraisal_year(as_of),
+        )
+    return run, True
+
+
+def appraisal_year(as_of: datetime.date) -> int | None:
+    """The latest appraisal year whose campaign had begun by the date."""
+    return (
+        Campaign.objects.filter(starts_on__lte=as_of)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+
+
+def abandon_stale_runs() -> None:
+    """Runs without a sign of life for STATS_STALE_SECONDS failed (a worker was killed):
+    mark them so, and drop the snapshots they left half built."""
+    limit = timezone.now() - datetime.timedelta(seconds=settings.STATS_STALE_SECONDS)
+    stale = StatsRun.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).filter(
+        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit)
+    )
+    stale.update(
+        status=JobStatus.FAILED, error="abandoned: no progress", finished_at=timezone.now()
+    )
+    Snapshot.objects.filter(is_current=False, run__status=JobStatus.FAILED).delete()
+
+
+def plan_parts(count: int) -> list[Scope]:
+    """Split the organizations below the top into `count` parts of similar size.
+
+    A part is a set of whole subtrees (those of the top's children), so that each part can
+    judge its own committees' health from its own rows.
+    """
+    sizes = (
+        OrganizationClosure.objects.filter(ancestor__depth=1)
+        .values("ancestor_id")
+        .annotate(size=Count("id"))
+        .order_by("-size", "ancestor_id")
+    )
+    bins: list[list[int]] = [[] for _ in range(max(1, count))]
+    loads = [0] * len(bins)
+    for row in sizes:
+        lightest = loads.index(min(loads))
+        bins[lightest].append(row["ancestor_id"])
+        loads[lightest] += row["size"]
+    return [Scope(tops=tuple(b)) for b in bins if b]
+
+
+def beat(run_id: int, *, part_done: bool = False) -> None:
+    changes = {"heartbeat_at": timezone.now()}
+    if part_done:
+        changes["parts_done"] = F("parts_done") + 1
+    StatsRun.objects.filter(pk=run_id).update(**changes)
+
+
+def begin(run_id: int, parts: int) -> None:
+    now = timezone.now()
+    StatsRun.objects.filter(pk=run_id).update(
+        status=JobStatus.RUNNING, parts_total=parts, started_at=now, heartbeat_at=now
+    )
+
+
+def fail(run_id: int, error: str) -> None:
+    StatsRun.objects.filter(pk=run_id).update(
+        status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+    Snapshot.objects.filter(run_id=run_id, is_current=False).delete()
+
+
+# -- 2. parts ------------------------------------------------------------------------------
+
+
+def compute_part(run_id: int, scope: Scope) -> int:
+    """Write the own figures of every organization in the scope; returns how many."""
+    snapshot = Snapshot.objects.get(run_id=run_id)
+    organizations = list(Organization.objects.filter(_organization_filter(scope)))
+    rows = own_rows(snapshot, organizations, scope)
+    write_own_rows(snapshot, rows, scope)
+    beat(run_id, part_done=True)
+    return len(rows)
+
+
+def _organization_filter(scope: Scope) -> Q:
+    if scope.tops:
+        return Q(ancestor_links__ancestor_id__in=scope.tops)
+    return Q(pk__in=scope.only)
+
+
+@dataclass
+class OwnRow:
+    organization: Organization
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COLUMN_NAMES, 0))
+
+
+def own_rows(
+    snapshot: Snapshot,
+    organizations: list[Organization],
+    scope: Scope,
+    *,
+    outside: dict[int, Counts] | None = None,
+) -> dict[int, OwnRow]:
+    """Own figures of the organizations; `outside` adds members below them that are not in
+    the scope (for the top, whose subtree is every part)."""
+    rows = {o.pk: OwnRow(o) for o in organizations}
+    for org_id, values in member_counts(snapshot.as_of, scope).items():
+        rows[org_id].counts.update(values)
+    for org_id, values in development_counts(snapshot, scope).items():
+        rows[org_id].counts.update(values)
+    for org_id, values in appraisal_counts(snapshot, scope).items():
+        rows[org_id].counts.update(values)
+    organization_counts(snapshot.as_of, rows, outside or {})
+    return rows
+
+
+def member_counts(as_of: datetime.date, scope: Scope) -> dict[int, dict[str, int]]:
+    """Own party members of each organization on the date, by every member column."""
+    sums, params = [], []
+    for column in MEMBER_COLUMNS:
+        sums.append(f"SUM(CASE WHEN {column.sql} THEN 1 ELSE 0 END)")
+        params.extend(column.params(as_of))
+    where, scope_params = scope.sql("r.organization_id")
+    sql = (
+        f"SELECT r.organization_id, {', '.join(sums)} "
+        "FROM members_membershiprecord r JOIN members_member m ON m.id = r.member_id "
+        "WHERE r.started_on <= %s AND (r.ended_on IS NULL OR r.ended_on > %s) "
+        f"AND r.status IN (%s, %s) AND {where} GROUP BY r.organization_id"
+    )
+    day = as_of.isoformat()
+    params += [day, day, *PARTY_MEMBER_STATUSES, *scope_params]
+    names = [c.name for c in MEMBER_COLUMNS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: dict(zip(names, map(int, row[1:]), strict=True)) for row in cursor}
+
+
+def ethnic_group_rows(as_of: datetime.date, scope: Scope) -> list[tuple[int, str, int]]:
+    """(organization, ethnic group, members) of the minorities, own members only."""
+    where, scope_params = scope.sql("r.organization_id")
+    sql = (
+        "SELECT r.organization_id, m.ethnicity, COUNT(*) "
+        "FROM members_membershiprecord r JOIN members_member m ON m.id = r.member_id "
+        "WHERE r.started_on <= %s AND (r.ended_on IS NULL OR r.ended_on > %s) "
+        f"AND r.status IN (%s, %s) AND m.ethnicity <> %s AND {where} "
+        "GROUP BY r.organization_id, m.ethnicity"
+    )
+    day = as_of.isoformat()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [day, day, *PARTY_MEMBER_STATUSES, HAN, *scope_params])
+        return [(org_id, group, int(n)) for org_id, group, n in cursor]
+
+
+def development_counts(snapshot: Snapshot, scope: Scope) -> dict[int, dict[str, int]]:
+    """Admissions from 1 January of the year to the date, where each person was admitted."""
+    as_of = snapshot.as_of
+    fields = ["organization_id", "member_id", "started_on", "member__gender",
+              "member__ethnicity", "member__birth_date", "member__education"]  # fmt: skip
+    rows = (
+        MembershipRecord.objects.filter(
+            scope.q("organization"),
+            start_event=Event.ADMITTED,
+            started_on__gte=datetime.date(as_of.year, 1, 1),
+            started_on__lte=as_of,
+        )
+        .values_list(*fields)
+        .order_by("started_on", "id")
+    )
+    by_organization: dict[int, dict] = defaultdict(dict)
+    for org_id, *person in rows:
+        by_organization[org_id].setdefault(person[0], person)  # the first admission
+    result = {}
+    for org_id, people in by_organization.items():
+        figures = count_admissions(people.values())
+        result[org_id] = {
+            "dev_total": figures.developed, "dev_women": figures.women,
+            "dev_minority": figures.minorities, "dev_young": figures.young,
+            "dev_college": figures.college,
+        }  # fmt: skip
+    return result
+
+
+def appraisal_counts(snapshot: Snapshot, scope: Scope) -> dict[int, dict[str, int]]:
+    """Sheets of the appraisal year by organization; entries of the approved ones."""
+    if snapshot.appraisal_year is None:
+        return {}
+    sheets = Sheet.objects.filter(scope.q("organization"), year=snapshot.appraisal_year)
+    result: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        sheets.values("organization_id")
+        .annotate(n=Count("id"), approved=Count("id", filter=Q(status=SheetStatus.APPROVED)))
+        .order_by()
+    ):
+        sheet_counts = {"appr_sheets": row["n"], "appr_approved": row["approved"]}
+        result[row["organization_id"]] |= sheet_counts
+    graded = Q(grade__gt="") & Q(exemption="")
+    counts = {
+        "appr_should": Count("id"),
+        "appr_took_part": Count("id", filter=graded),
+        "appr_exempted": Count("id", filter=~Q(exemption="")),
+    } | {f"appr_{g}": Count("id", filter=graded & Q(grade=g)) for g in Grade.values}
+    entries = Entry.objects.filter(sheet__in=sheets.filter(status=SheetStatus.APPROVED)).values(
+        "sheet__organization_id"
+    )
+    for row in entries.annotate(**counts).order_by():
+        org_id = row.pop("sheet__organization_id")
+        result[org_id] |= row
+    return result
+
+
+def organization_counts(
+    as_of: datetime.date, rows: dict[int, OwnRow], outside: dict[int, Counts]
+) -> None:
+    """Each organization counts itself by kind, and once for each health flag it has on the
+    date. A committee's health needs its subtree's members: summed here from the rows."""
+    subtree = _subtree_counts(rows)
+    for org_id, extra in outside.items():
+        counts = subtree[org_id]
+        subtree[org_id] = Counts(
+            counts.members + extra.members, counts.full + extra.full,
+            counts.probationary + extra.probationary,
+        )  # fmt: skip
+    committee_size: dict[int, int] = defaultdict(int)
+    with_secretary: set[int] = set()
+    for org_id, post in (
+        Position.objects.current(as_of)
+        .filter(organization_id__in=rows)
+        .values_list("organization_id", "post")
+    ):
+        committee_size[org_id] += 1
+        with_secretary |= {org_id} if post == Post.SECRETARY else set()
+    policy = Policy.current()
+    for org_id, row in rows.items():
+        org = row.organization
+        if not _exists_on(org, as_of):
+            continue
+        if org.kind in KIND_COLUMNS:
+            row.counts[KIND_COLUMNS[org.kind]] = 1
+        own = Counts(row.counts["members"], row.counts["full"], row.counts["probationary"])
+        flags = _flags(
+            org,
+            own if org.is_branch else subtree[org_id],
+            committee_size=committee_size[org_id],
+            has_secretary=org_id in with_secretary,
+            today=as_of,
+            policy=policy,
+        )
+        for flag in flags:
+            if flag in FLAG_COLUMNS:
+                row.counts[FLAG_COLUMNS[flag]] = 1
+
+
+def _exists_on(org: Organization, day: datetime.date) -> bool:
+    if org.founded_on and org.founded_on > day:
+        return False
+    if org.dissolved_on:
+        return org.dissolved_on > day
+    return org.is_active
+
+
+def _subtree_counts(rows: dict[int, OwnRow]) -> dict[int, Counts]:
+    """Members of each organization's subtree within the rows, deepest first."""
+    totals = {
+        pk: Counts(r.counts["members"], r.counts["full"], r.counts["probationary"])
+        for pk, r in rows.items()
+    }
+    for row in sorted(rows.values(), key=lambda r: -r.organization.depth):
+        parent = row.organization.parent_id
+        if parent in totals:
+            mine, up = totals[row.organization.pk], totals[parent]
+            totals[parent] = Counts(
+                up.members + mine.members, up.full + mine.full,
+                up.probationary + mine.probationary,
+            )  # fmt: skip
+    return totals
+
+
+def write_own_rows(snapshot: Snapshot, rows: dict[int, OwnRow], scope: Scope) -> None:
+    with transaction.atomic():
+        copy_rows(
+            Figures,
+            [
+                {"snapshot_id": snapshot.pk, "organization_id": pk, "subtree": False} | r.counts
+                for pk, r in rows.items()
+            ],
+        )
+        copy_rows(
+            EthnicGroupCount,
+            [
+                {"snapshot_id": snapshot.pk, "organization_id": org_id, "subtree": False,
+                 "ethnicity": group, "count": n}
+                for org_id, group, n in ethnic_group_rows(snapshot.as_of, scope)
+            ],
+        )  # fmt: skip
+
+
+# -- 3. finish -----------------------------------------------------------------------------
+
+
+def finish_run(run_id: int) -> Snapshot:
+    """The tops' own rows, the rollup of every subtree, and the switch, in one transaction."""
+    snapshot = Snapshot.objects.select_related("run").get(run_id=run_id)
+    tops = list(Organization.objects.filter(depth=0))
+    with transaction.atomic():
+        below = _written_below(snapshot, tops)
+        scope = Scope(only=tuple(o.pk for o in tops))
+        write_own_rows(snapshot, own_rows(snapshot, tops, scope, outside=below), scope)
+        _roll_up(snapshot)
+        _make_current(snapshot)
+    return snapshot
+
+
+def _written_below(snapshot: Snapshot, tops: list[Organization]) -> dict[int, Counts]:
+    """Members below each top, from the rows the parts wrote."""
+    result = {}
+    for top in tops:
+        below = Figures.objects.filter(
+            snapshot=snapshot, subtree=False, organization__ancestor_links__ancestor=top
+        ).exclude(organization=top)
+        totals = below.aggregate(m=Sum("members"), f=Sum("full"), p=Sum("probationary"))
+        result[top.pk] = Counts(totals["m"] or 0, totals["f"] or 0, totals["p"] or 0)
+    return result
+
+
+def _roll_up(snapshot: Snapshot) -> None:
+    """Every subtree's figures: the own rows of all its organizations, summed through the
+    closure table in one statement (and likewise the ethnic groups)."""
+    columns = ", ".join(COLUMN_NAMES)
+    sums = ", ".join(f"SUM(d.{name})" for name in COLUMN_NAMES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO reports_figures (snapshot_id, organization_id, subtree, {columns}) "
+            f"SELECT %s, c.ancestor_id, %s, {sums} "
+            "FROM organizations_organizationclosure c JOIN reports_figures d "
+            "ON d.organization_id = c.descendant_id AND d.snapshot_id = %s AND d.subtree = %s "
+            "GROUP BY c.ancestor_id",
+            [snapshot.pk, True, snapshot.pk, False],
+        )
+        cursor.execute(
+            "INSERT INTO reports_ethnicgroupcount "
+            "(snapshot_id, organization_id, subtree, ethnicity, count) "
+            "SELECT %s, c.ancestor_id, %s, d.ethnicity, SUM(d.count) "
+            "FROM organizations_organizationclosure c JOIN reports_ethnicgroupcount d "
+            "ON d.organization_id = c.descendant_id AND d.snapshot_id = %s AND d.subtree = %s "
+            "GROUP BY c.ancestor_id, d.ethnicity",
+            [snapshot.pk, True, snapshot.pk, False],
+        )
+
+
+def _make_current(snapshot: Snapshot) -> None:
+    """Replace the current snapshot of the date; prune the daily ones it makes obsolete."""
+    previous = Snapshot.objects.select_for_update().filter(as_of=snapshot.as_of, is_current=True)
+    previous.delete()
+    obsolete_daily = Snapshot.objects.filter(
+        is_current=True,
+        as_of__lt=snapshot.as_of,
+        run__trigger__in=[RunTrigger.NIGHTLY, RunTrigger.CHANGE],
+    ).exclude(as_of__month=12, as_of__day=31)
+    if snapshot.run.trigger in (RunTrigger.NIGHTLY, RunTrigger.CHANGE):
+        obsolete_daily.delete()
+    now = timezone.now()
+    Snapshot.objects.filter(pk=snapshot.pk).update(is_current=True, computed_at=now)
+    StatsRun.objects.filter(pk=snapshot.run_id).update(
+        status=JobStatus.DONE, finished_at=now, heartbeat_at=now,
+        parts_done=F("parts_total"),
+    )  # fmt: skip
+    snapshot.is_current, snapshot.computed_at = True, now

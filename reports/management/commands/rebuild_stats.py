@@ -1,0 +1,57 @@
+import datetime
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from reports.models import Figures, JobStatus, RunTrigger, StatsRun
+from reports.tasks import request_recompute
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"Not a date (YYYY-MM-DD): {value}") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the statistics of every organization as of a date (today by default), "
+        "through the Celery workers when a broker is configured, and wait for the result."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", type=_date, help="the date counted, YYYY-MM-DD")
+        parser.add_argument(
+            "--timeout", type=int, default=600, help="seconds to wait for the workers"
+        )
+
+    def handle(self, *args, as_of=None, timeout=600, **options):
+        as_of = as_of or timezone.localdate()
+        if as_of > timezone.localdate():
+            raise CommandError("The date cannot be in the future.")
+        started = time.perf_counter()
+        run = request_recompute(as_of, trigger=RunTrigger.COMMAND)
+        run = self._wait(run, started + timeout)
+        elapsed = time.perf_counter() - started
+        if run.status != JobStatus.DONE:
+            raise CommandError(f"Run #{run.pk} {run.status}: {run.error or 'timed out'}")
+        rows = Figures.objects.filter(snapshot__run=run, subtree=True)
+        top = rows.filter(organization__parent__isnull=True)
+        members = sum(top.values_list("members", flat=True))
+        self.stdout.write(
+            f"Statistics as of {as_of.isoformat()} (run #{run.pk}, {run.parts_total} parts): "
+            f"{rows.count()} organizations, {members} party members, in {elapsed:.1f} s."
+        )
+
+    def _wait(self, run: StatsRun, deadline: float) -> StatsRun:
+        shown = -1
+        while True:
+            run.refresh_from_db()
+            if run.status in (JobStatus.DONE, JobStatus.FAILED) or time.perf_counter() > deadline:
+                return run
+            if run.progress != shown:
+                shown = run.progress
+                self.stdout.write(f"  {shown}% ({run.parts_done}/{run.parts_total} parts)")
+            time.sleep(0.2)
