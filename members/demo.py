@@ -390,4 +390,10 @@ def demo_build(size: Size | None = None, *, with_history: bool | None = None) ->
         _reset_sequences(Step)
         reminders.rebuild()
         demo_campaign(Organization.objects.get(parent__isnull=True), ANCHOR)
+    # The dashboards' figures as of today (in-process without a broker, else by the workers).
+    from reports.models import RunTrigger
+    from reports.tasks import request_recompute
+
+    with transaction.atomic():
+        request_recompute(trigger=RunTrigger.COMMAND)
     return {"organizations": len(builder.orgs), "members": len(members), "logins": logins}

@@ -167,6 +167,8 @@ STATS_PART_DELAY_SECONDS = float(os.environ.get("STATS_PART_DELAY_SECONDS", "0")
 
 # Exports larger than this many rows go to a Celery task instead of streaming.
 ROSTER_EXPORT_INLINE_LIMIT = int(os.environ.get("ROSTER_EXPORT_INLINE_LIMIT", "5000"))
+# Yearly workbooks of subtrees with more organizations than this are written by a worker.
+YEARLY_INLINE_LIMIT = int(os.environ.get("YEARLY_INLINE_LIMIT", "1000"))
 # Largest upload accepted by the spreadsheet imports.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES

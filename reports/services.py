@@ -9,7 +9,10 @@ from django.utils import timezone
 
 from .models import Job, JobStatus
 
-JOB_TASKS = {"roster_export": "members.tasks.roster_export"}
+JOB_TASKS = {
+    "roster_export": "members.tasks.roster_export",
+    "yearly_report": "reports.tasks.yearly_report",
+}
 
 
 def job_start(*, kind: str, user, params: dict) -> Job:
@@ -42,5 +45,5 @@ def job_run(job_id: int, work) -> Job:
     return job
 
 
-def job_filename(kind: str) -> str:
-    return f"{kind}-{datetime.date.today().isoformat()}.xlsx"
+def job_filename(kind: str, day: datetime.date | None = None) -> str:
+    return f"{kind}-{(day or datetime.date.today()).isoformat()}.xlsx"

@@ -13,10 +13,15 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from organizations import access
+from organizations.models import Organization
 from partybuild.celery import app
 
 from . import engine
-from .models import RunTrigger, StatsRun
+from .figures import current_snapshot
+from .models import Job, JobStatus, RunTrigger, StatsRun
+from .services import job_filename, job_run
+from .yearly import write_workbook
 
 CHANGED_KEY = "stats:data-changed-at"
 DEBOUNCE_KEY = "stats:debounce"
@@ -32,6 +37,20 @@ def request_recompute(
     if created:
         transaction.on_commit(lambda: stats_run.delay(run.pk))
     return run
+
+
+def wait(run: StatsRun, timeout: float, on_progress=None) -> StatsRun:
+    """Poll a run until it is done or failed, or `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    shown = None
+    while True:
+        run.refresh_from_db()
+        if run.status in (JobStatus.DONE, JobStatus.FAILED) or time.monotonic() > deadline:
+            return run
+        if on_progress and run.progress != shown:
+            shown = run.progress
+            on_progress(run)
+        time.sleep(0.2)
 
 
 def data_changed() -> None:
@@ -89,3 +108,20 @@ def stats_nightly() -> int:
 @shared_task(name="reports.tasks.stats_after_change")
 def stats_after_change() -> int:
     return request_recompute(trigger=RunTrigger.CHANGE).pk
+
+
+def _write_yearly(job: Job, stream) -> str:
+    """The workbook of the job's organization and date, scoped to the job's user again."""
+    organization = access.get_for_user(
+        Organization.objects.all(), job.user, via="self", pk=job.params["organization"]
+    )
+    snapshot = current_snapshot(datetime.date.fromisoformat(job.params["as_of"]))
+    if snapshot is None:
+        raise LookupError(f"No figures as of {job.params['as_of']}.")
+    write_workbook(stream, organization=organization, snapshot=snapshot, user=job.user)
+    return job_filename(f"yearly-{organization.code}", snapshot.as_of)
+
+
+@shared_task(name="reports.tasks.yearly_report")
+def yearly_report(job_id: int) -> int:
+    return job_run(job_id, _write_yearly).pk

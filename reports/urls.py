@@ -1,9 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import dashboards, views
 
 app_name = "reports"
 urlpatterns = [
+    path("", dashboards.dashboard, name="dashboard"),
+    path("<int:pk>/", dashboards.dashboard, name="dashboard_of"),
+    path("<int:pk>/recompute/", dashboards.recompute, name="recompute"),
+    path("<int:pk>/flags/<str:flag>/", dashboards.flagged, name="flagged"),
+    path("<int:pk>/yearly/", dashboards.yearly, name="yearly"),
+    path("ratios/", dashboards.ratios, name="ratios"),
+    path("<int:pk>/ratios/", dashboards.ratios, name="ratios_of"),
+    path("runs/<int:pk>/", dashboards.run_status, name="run_status"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/status/", views.job_status, name="job_status"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),

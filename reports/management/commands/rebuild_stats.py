@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from reports.models import Figures, JobStatus, RunTrigger, StatsRun
-from reports.tasks import request_recompute
+from reports.tasks import request_recompute, wait
 
 
 def _date(value: str) -> datetime.date:
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError("The date cannot be in the future.")
         started = time.perf_counter()
         run = request_recompute(as_of, trigger=RunTrigger.COMMAND)
-        run = self._wait(run, started + timeout)
+        run = wait(run, timeout, on_progress=self._progress)
         elapsed = time.perf_counter() - started
         if run.status != JobStatus.DONE:
             raise CommandError(f"Run #{run.pk} {run.status}: {run.error or 'timed out'}")
@@ -45,13 +45,5 @@ class Command(BaseCommand):
             f"{rows.count()} organizations, {members} party members, in {elapsed:.1f} s."
         )
 
-    def _wait(self, run: StatsRun, deadline: float) -> StatsRun:
-        shown = -1
-        while True:
-            run.refresh_from_db()
-            if run.status in (JobStatus.DONE, JobStatus.FAILED) or time.perf_counter() > deadline:
-                return run
-            if run.progress != shown:
-                shown = run.progress
-                self.stdout.write(f"  {shown}% ({run.parts_done}/{run.parts_total} parts)")
-            time.sleep(0.2)
+    def _progress(self, run: StatsRun) -> None:
+        self.stdout.write(f"  {run.progress}% ({run.parts_done}/{run.parts_total} parts)")

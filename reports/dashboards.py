@@ -1,0 +1,278 @@
+"""Dashboard, ratio report and recompute pages of the statistics (figures from snapshots)."""
+
+import datetime
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from appraisals.models import Campaign
+from development.figures import DevelopmentFigures, PlanProgress
+from development.models import DevelopmentPlan
+from organizations import access
+from organizations.models import BRANCH_KINDS, Organization, OrganizationClosure
+from partybuild.sheets import XLSX
+
+from . import figures as f
+from .dimensions import group
+from .engine import FLAG_COLUMNS
+from .models import Figures, JobStatus, Snapshot, StatsRun
+from .services import job_filename, job_start
+from .tasks import changed_since, request_recompute
+from .yearly import write_workbook
+
+PAGE_SIZE = 50
+LEVELS = ("children", "branches")
+
+
+def _organization(request: HttpRequest, pk: int | None) -> Organization:
+    if pk is None:
+        root = access.scope_roots(request.user).first()
+        if root is None:
+            raise Http404
+        return root
+    return access.get_for_user(Organization.objects.all(), request.user, via="self", pk=pk)
+
+
+def _as_of(request: HttpRequest) -> datetime.date | None:
+    """The date asked for (?as_of=), None for the newest; a bad date answers 404."""
+    value = request.GET.get("as_of") or request.POST.get("as_of")
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise Http404 from None
+
+
+def _row(request, snapshot: Snapshot, org: Organization, *, subtree: bool = True) -> Figures:
+    return get_object_or_404(
+        f.scoped_figures(request.user, snapshot, subtree=subtree), organization=org
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    org = _organization(request, pk)
+    as_of = _as_of(request)
+    snapshot = f.current_snapshot(as_of)
+    running = StatsRun.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
+    context = {
+        "organization": org,
+        "snapshot": snapshot,
+        "asked_for": as_of,
+        "dates": f.available_dates(),
+        "running": running,
+        "can_recompute": access.can_manage_tree(request.user),
+        "today": timezone.localdate(),
+    }
+    if snapshot is not None:
+        row = _row(request, snapshot, org)
+        context |= _dashboard_figures(request, snapshot, org, row)
+        context["changed_since"] = changed_since(snapshot.computed_at)
+    return render(request, "reports/dashboard.html", context)
+
+
+def _dashboard_figures(request, snapshot: Snapshot, org: Organization, row: Figures) -> dict:
+    tables = f.composition(row)
+    charts = {
+        key: {"labels": [r.label for r in tables[key]], "counts": [r.count for r in tables[key]]}
+        for key in ("gender", "age", "education", "occupation")
+    }
+    return {
+        "row": row,
+        "headline": f.headline(row),
+        "tables": tables,
+        "charts": charts,
+        "development": f.development_rows(row),
+        "plan": _plan_progress(org, snapshot, row),
+        "grades": f.grade_rows(row),
+        "participation": f.RATIO_BY_KEY["participation"].of(row),
+        "campaign": _campaign(request, org, snapshot),
+        "flags": _flag_rows(row),
+        "organizations": f.organization_rows(row),
+    }
+
+
+def _plan_progress(org: Organization, snapshot: Snapshot, row: Figures) -> PlanProgress | None:
+    plan = DevelopmentPlan.objects.filter(organization=org, year=snapshot.development_year).first()
+    if plan is None:
+        return None
+    done = DevelopmentFigures(
+        developed=row.dev_total, women=row.dev_women, minorities=row.dev_minority,
+        young=row.dev_young, college=row.dev_college,
+    )  # fmt: skip
+    return PlanProgress(plan=plan, figures=done)
+
+
+def _campaign(request, org: Organization, snapshot: Snapshot) -> Campaign | None:
+    """The campaign of the appraisal year that covers the organization, if the user sees it."""
+    if snapshot.appraisal_year is None:
+        return None
+    return (
+        access.scoped(Campaign.objects.all(), request.user)
+        .filter(year=snapshot.appraisal_year, organization__descendant_links__descendant=org)
+        .order_by("-organization__depth")
+        .first()
+    )
+
+
+def _flag_rows(row: Figures) -> list[tuple[str, str, int]]:
+    columns = group("health")
+    return [(c.name, str(c.label), getattr(row, c.name)) for c in columns]
+
+
+@login_required
+def flagged(request: HttpRequest, pk: int, flag: str) -> HttpResponse:
+    """The organizations of the subtree with one health flag in the snapshot."""
+    org = _organization(request, pk)
+    if flag not in set(FLAG_COLUMNS.values()):
+        raise Http404
+    snapshot = f.current_snapshot(_as_of(request))
+    if snapshot is None:
+        raise Http404
+    rows = (
+        f.scoped_figures(request.user, snapshot, subtree=False)
+        .filter(organization__ancestor_links__ancestor=org, **{flag: 1})
+        .select_related("organization__parent")
+        .order_by("organization__code")
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    label = next(c.label for c in group("health") if c.name == flag)
+    context = {"organization": org, "snapshot": snapshot, "page": page, "label": label,
+               "query": _query(request, exclude="page")}  # fmt: skip
+    return render(request, "reports/flagged.html", context)
+
+
+@login_required
+@require_POST
+def recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff start a run for the date shown (or a past date); the page follows its progress."""
+    org = _organization(request, pk)
+    if not access.can_manage_tree(request.user):
+        raise PermissionDenied
+    as_of = _as_of(request) or timezone.localdate()
+    if as_of > timezone.localdate():
+        messages.error(request, _("The date cannot be in the future."))
+        return redirect("reports:dashboard_of", org.pk)
+    run = request_recompute(as_of, user=request.user)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse({"run": run.pk, "status_url": reverse("reports:run_status",
+                                                                  args=[run.pk])})  # fmt: skip
+    return redirect(f"{reverse('reports:dashboard_of', args=[org.pk])}?as_of={as_of}")
+
+
+@login_required
+def run_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """Progress of a run, for the dashboard's polling. A run covers the whole tree and
+    carries no figures, so anyone with a role may follow it."""
+    if access.user_role(request.user) is None and not request.user.is_superuser:
+        raise Http404
+    run = get_object_or_404(StatsRun, pk=pk)
+    return JsonResponse(
+        {
+            "status": run.status,
+            "label": run.get_status_display(),
+            "progress": run.progress,
+            "parts": f"{run.parts_done}/{run.parts_total}",
+            "as_of": run.as_of.isoformat(),
+            "error": run.error if run.status == JobStatus.FAILED else "",
+        }
+    )
+
+
+@login_required
+def ratios(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Ratios of each organization below the chosen one, sorted on the server, paginated,
+    with the chosen organization's own totals and ratios as the last line."""
+    org = _organization(request, pk)
+    level = request.GET.get("level", "children")
+    level = level if level in LEVELS else "children"
+    snapshot = f.current_snapshot(_as_of(request))
+    context = {"organization": org, "level": level, "snapshot": snapshot, "ratios": f.RATIOS,
+               "levels": LEVELS, "dates": f.available_dates()}  # fmt: skip
+    if snapshot is not None:
+        sort = request.GET.get("sort", "code")
+        rows, sort = _sorted_rows(request, snapshot, org, level, sort)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        parent = _row(request, snapshot, org)
+        context |= {
+            "page": page,
+            "lines": [_line(r) for r in page],
+            "total": _line(parent),
+            "sort": sort,
+            "query": _query(request, exclude="page"),
+            "sort_query": _query(request, exclude="sort", also_exclude="page"),
+        }
+    return render(request, "reports/ratios.html", context)
+
+
+def _sorted_rows(request, snapshot: Snapshot, org: Organization, level: str, sort: str):
+    rows = f.scoped_figures(request.user, snapshot).select_related("organization")
+    if level == "children":
+        rows = rows.filter(organization__parent=org)
+    else:
+        rows = rows.filter(
+            organization__ancestor_links__ancestor=org, organization__kind__in=BRANCH_KINDS
+        ).exclude(organization=org)
+    key = sort.lstrip("-")
+    if key in f.RATIO_BY_KEY:
+        rows = rows.annotate(sort_value=f.RATIO_BY_KEY[key].expression())
+        value = "sort_value"
+    elif key in f.SORTABLE_COUNTS:
+        value = key
+    else:
+        sort, key, value = "code", "code", "organization__code"
+    field = (
+        F(value).desc(nulls_last=True) if sort.startswith("-") else F(value).asc(nulls_last=True)
+    )
+    return rows.order_by(field, "organization__code"), sort
+
+
+def _line(row: Figures) -> dict:
+    return {
+        "row": row,
+        "organization": row.organization,
+        "members": row.members,
+        "developed": row.dev_total,
+        "ratios": [r.of(row) for r in f.RATIOS],
+    }
+
+
+def _query(request: HttpRequest, *, exclude: str, also_exclude: str = "") -> str:
+    params = request.GET.copy()
+    for name in (exclude, also_exclude):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@login_required
+def yearly(request: HttpRequest, pk: int) -> HttpResponse:
+    """The yearly workbook of the subtree for the date: streamed when the subtree is small,
+    otherwise written by a worker while the job page shows progress."""
+    org = _organization(request, pk)
+    snapshot = f.current_snapshot(_as_of(request))
+    if snapshot is None:
+        raise Http404
+    _row(request, snapshot, org)  # in scope
+    size = OrganizationClosure.objects.filter(ancestor=org).count()
+    if size > settings.YEARLY_INLINE_LIMIT:
+        params = {"organization": org.pk, "as_of": snapshot.as_of.isoformat()}
+        job = job_start(kind="yearly_report", user=request.user, params=params)
+        return redirect("reports:job_detail", job.pk)
+    stream = io.BytesIO()
+    write_workbook(stream, organization=org, snapshot=snapshot, user=request.user)
+    response = HttpResponse(stream.getvalue(), content_type=XLSX)
+    name = job_filename(f"yearly-{org.code}", snapshot.as_of)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,162 @@
+"""Reading the snapshots: which one to show, the ratios, and the tables of the dashboard.
+
+Ratios are computed from the stored integer counts when shown (partybuild.numbers.percent,
+rounded half up), so the dashboard, the ratio report and the workbook print the same.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import ExpressionWrapper, F, FloatField, QuerySet
+from django.db.models.functions import Cast, NullIf
+from django.utils.translation import gettext_lazy as _
+
+from organizations import access
+from partybuild.numbers import percent, shares_adding_to_100
+
+from .dimensions import BY_NAME, Column, group
+from .models import Figures, Snapshot
+
+YOUNG = ["age_0", "age_1"]  # 35 and under
+COLLEGE = ["edu_postgraduate", "edu_undergraduate", "edu_junior_college"]
+ORGANIZATIONS = ["org_party_committee", "org_general_branch", "org_branch", "org_joint_branch"]
+
+
+@dataclass(frozen=True)
+class Ratio:
+    key: str
+    label: str
+    part: tuple[str, ...]
+    whole: tuple[str, ...]
+    places: int = 1
+
+    def of(self, row: Figures) -> Decimal | None:
+        return percent(total(row, self.part), total(row, self.whole), self.places)
+
+    def expression(self) -> ExpressionWrapper:
+        """The same ratio in SQL, for sorting on the server (display uses `of`)."""
+        return ExpressionWrapper(
+            Cast(_sum(self.part), FloatField()) * 100.0 / NullIf(_sum(self.whole), 0),
+            output_field=FloatField(),
+        )
+
+
+def _sum(names: tuple[str, ...]):
+    expression = F(names[0])
+    for name in names[1:]:
+        expression = expression + F(name)
+    return expression
+
+
+def total(row: Figures, names) -> int:
+    return sum(getattr(row, name) for name in names)
+
+
+RATIOS: list[Ratio] = [
+    Ratio("women", _("women"), ("women",), ("members",)),
+    Ratio("young", _("35 and under"), tuple(YOUNG), ("members",)),
+    Ratio("college", _("college or above"), tuple(COLLEGE), ("members",)),
+    Ratio("minority", _("ethnic minorities"), ("minority",), ("members",)),
+    Ratio("retired", _("retired"), ("retired",), ("members",)),
+    Ratio("floating", _("floating"), ("floating",), ("members",)),
+    Ratio("participation", _("appraisal participation"), ("appr_took_part",),
+          ("appr_should",), 2),
+    Ratio("excellent", _("excellent"), ("appr_excellent",), ("appr_took_part",), 2),
+    Ratio("unqualified", _("unqualified"), ("appr_unqualified",), ("appr_took_part",), 2),
+    Ratio("dev_women", _("new members: women"), ("dev_women",), ("dev_total",)),
+    Ratio("dev_young", _("new members: 35 and under"), ("dev_young",), ("dev_total",)),
+    Ratio("dev_college", _("new members: college or above"), ("dev_college",),
+          ("dev_total",)),
+]  # fmt: skip
+RATIO_BY_KEY = {r.key: r for r in RATIOS}
+# Counts the ratio report can also sort by.
+SORTABLE_COUNTS = ["members", "dev_total"]
+
+
+def current_snapshot(as_of: datetime.date | None = None) -> Snapshot | None:
+    """The current snapshot of the date, or the newest current one."""
+    snapshots = Snapshot.objects.filter(is_current=True).select_related("run")
+    if as_of is not None:
+        return snapshots.filter(as_of=as_of).first()
+    return snapshots.order_by("-as_of").first()
+
+
+def available_dates() -> list[datetime.date]:
+    return list(
+        Snapshot.objects.filter(is_current=True).order_by("-as_of").values_list("as_of", flat=True)
+    )
+
+
+def scoped_figures(user, snapshot: Snapshot, *, subtree: bool = True) -> QuerySet[Figures]:
+    """Figures rows of the snapshot that the user may read."""
+    rows = Figures.objects.filter(snapshot=snapshot, subtree=subtree)
+    return access.scoped(rows, user)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    label: str
+    count: int
+    share: Decimal | None
+
+
+def breakdown(row: Figures, columns: list[Column], whole: int | None = None) -> list[TableRow]:
+    """Counts of the columns with their share of `whole` (the members by default)."""
+    whole = row.members if whole is None else whole
+    return [TableRow(str(c.label), getattr(row, c.name), percent(getattr(row, c.name), whole))
+            for c in columns]  # fmt: skip
+
+
+def composition(row: Figures) -> dict[str, list[TableRow]]:
+    """The composition tables of the dashboard and the workbook, in their order."""
+    return {
+        "status": breakdown(row, group("status")),
+        "gender": breakdown(row, group("gender")),
+        "ethnicity": breakdown(row, group("ethnicity")),
+        "age": breakdown(row, group("age")),
+        "education": breakdown(row, group("education")),
+        "join_period": breakdown(row, group("join_period")),
+        "occupation": breakdown(row, group("occupation")),
+        "situation": breakdown(row, group("situation")),
+    }
+
+
+def grade_rows(row: Figures) -> list[TableRow]:
+    """Grades of the graded members; the shares add up to 100 (largest remainder)."""
+    columns = group("appraisal_grade")
+    counts = [getattr(row, c.name) for c in columns]
+    shares = shares_adding_to_100(counts)
+    return [TableRow(str(c.label), n, s) for c, n, s in zip(columns, counts, shares, strict=True)]
+
+
+def development_rows(row: Figures) -> list[TableRow]:
+    columns = [BY_NAME[n] for n in ("dev_women", "dev_minority", "dev_young", "dev_college")]
+    return [TableRow(str(_("new members")), row.dev_total, None), *breakdown(row, columns,
+            row.dev_total)]  # fmt: skip
+
+
+def organization_rows(row: Figures) -> list[TableRow]:
+    kinds = breakdown(row, group("org_kind"), total(row, ORGANIZATIONS))
+    return [TableRow(str(_("organizations")), total(row, ORGANIZATIONS), None), *kinds]
+
+
+def headline(row: Figures) -> list[tuple[str, str, str]]:
+    """(label, figure, note) cards at the top of the dashboard."""
+    return [
+        (str(_("party members")), f"{row.members}",
+         str(_("%(full)s full, %(probationary)s probationary")
+             % {"full": row.full, "probationary": row.probationary})),
+        (str(_("women")), _pct(RATIO_BY_KEY["women"].of(row)), f"{row.women}"),
+        (str(_("35 and under")), _pct(RATIO_BY_KEY["young"].of(row)), f"{total(row, YOUNG)}"),
+        (str(_("college or above")), _pct(RATIO_BY_KEY["college"].of(row)),
+         f"{total(row, COLLEGE)}"),
+        (str(_("organizations")), f"{total(row, ORGANIZATIONS)}",
+         str(_("%(committees)s committees, %(general)s general branches, %(branches)s branches")
+             % {"committees": row.org_party_committee, "general": row.org_general_branch,
+                "branches": row.org_branch + row.org_joint_branch})),
+    ]  # fmt: skip
+
+
+def _pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value}%"

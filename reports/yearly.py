@@ -1,0 +1,377 @@
+"""The yearly statistical report of a subtree as an Excel workbook (openpyxl).
+
+The composition, development, appraisal and organization tables print the snapshot's
+counts, so the workbook shows what the dashboard shows for the same date. The change over
+the year is read from the dated membership records: the members at the end of the year
+before, who arrived and who left since, by event. Totals are SUM formulas over the rows
+above them; the shares are values rounded as the dashboard rounds them, formatted as %.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import BinaryIO
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from appraisals.models import Disposition, DispositionKind, Outcome, SheetStatus
+from members.choices import PARTY_MEMBER_STATUSES, Event
+from members.models import MembershipRecord
+from organizations.models import BRANCH_KINDS, Organization
+from partybuild.dates import add_years
+
+from . import figures as f
+from .dimensions import group
+from .models import Figures, Snapshot
+
+TITLE = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+THIN = Side(style="thin", color="999999")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+PERCENT_1 = "0.0%"
+PERCENT_2 = "0.00%"
+ARRIVALS = [Event.ADMITTED, Event.TRANSFERRED_IN, Event.MOVED, Event.REGISTERED]
+DEPARTURES = [Event.TRANSFERRED_OUT, Event.MOVED, Event.DECEASED, Event.WITHDRAWN,
+              Event.REMOVED, Event.PROBATION_CANCELLED]  # fmt: skip
+BRANCH_SIZES = [(1, 10), (11, 30), (31, 50), (51, None)]
+
+
+@dataclass(frozen=True)
+class Change:
+    """Party members of a subtree over a period: at the start, arrivals and departures."""
+
+    start: int
+    arrivals: dict[str, int]
+    departures: dict[str, int]
+
+    @property
+    def end(self) -> int:
+        return self.start + sum(self.arrivals.values()) - sum(self.departures.values())
+
+
+def year_change(organization: Organization, as_of: datetime.date) -> Change:
+    """From 31 December of the year before to `as_of`, from the records of the subtree.
+
+    A record starting in the period is an arrival unless the same person's record in the
+    subtree ended that day (a conversion or a move inside the subtree); an ending is a
+    departure unless a record of theirs in the subtree starts that day.
+    """
+    before = datetime.date(as_of.year - 1, 12, 31)
+    records = MembershipRecord.objects.filter(
+        organization__ancestor_links__ancestor=organization,
+        status__in=PARTY_MEMBER_STATUSES,
+    )
+    start = records.as_of(before).count()
+    starts = list(
+        records.filter(started_on__gt=before, started_on__lte=as_of).values_list(
+            "member_id", "started_on", "start_event"
+        )
+    )
+    ends = list(
+        records.filter(ended_on__gt=before, ended_on__lte=as_of).values_list(
+            "member_id", "ended_on", "end_event"
+        )
+    )
+    ended_on = {(m, day) for m, day, _event in ends}
+    started_on = {(m, day) for m, day, _event in starts}
+    arrivals = Counter(e for m, day, e in starts if (m, day) not in ended_on)
+    departures = Counter(e for m, day, e in ends if (m, day) not in started_on)
+    return Change(start, dict(arrivals), dict(departures))
+
+
+class Writer:
+    """Rows written top to bottom on one sheet, with the house formatting."""
+
+    def __init__(self, sheet: Worksheet, widths: list[int]):
+        self.sheet = sheet
+        self.row = 1
+        for i, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        self.columns = len(widths)
+
+    def title(self, text: str) -> None:
+        self.sheet.cell(self.row, 1, text).font = TITLE
+        self.sheet.merge_cells(
+            start_row=self.row, start_column=1, end_row=self.row, end_column=self.columns
+        )
+        self.row += 2
+
+    def header(self, *labels: str, freeze: bool = False) -> None:
+        for i, label in enumerate(labels, start=1):
+            cell = self.sheet.cell(self.row, i, label)
+            cell.font, cell.fill, cell.border = BOLD, HEADER_FILL, BOX
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if freeze and self.sheet.freeze_panes is None:
+            self.sheet.freeze_panes = self.sheet.cell(self.row + 1, 2)
+        self.row += 1
+
+    def line(self, *values, formats: dict[int, str] | None = None, bold: bool = False) -> int:
+        for i, value in enumerate(values, start=1):
+            cell = self.sheet.cell(self.row, i, _cell_value(value))
+            cell.border = BOX
+            if bold:
+                cell.font = BOLD
+            if formats and i in formats:
+                cell.number_format = formats[i]
+        self.row += 1
+        return self.row - 1
+
+    def section(self, text: str) -> None:
+        self.row += 1
+        cell = self.sheet.cell(self.row, 1, text)
+        cell.font = BOLD
+        self.sheet.merge_cells(
+            start_row=self.row, start_column=1, end_row=self.row, end_column=self.columns
+        )
+        self.row += 1
+
+    def counted(self, rows: list[f.TableRow], *, places: int = 1, total: str = "") -> None:
+        """Label, count, share rows; a SUM formula line when `total` names it."""
+        first = self.row
+        fmt = {3: PERCENT_1 if places == 1 else PERCENT_2}
+        for r in rows:
+            self.line(r.label, r.count, _fraction(r.share), formats=fmt)
+        if total:
+            self.line(total, f"=SUM(B{first}:B{self.row - 1})", None, bold=True)
+
+
+def _fraction(share: Decimal | None) -> Decimal | None:
+    """A percentage as the fraction a % number format shows: 19.5 -> 0.195."""
+    return None if share is None else share / 100
+
+
+def _cell_value(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Promise):  # a lazy translation
+        return str(value)
+    return value
+
+
+def write_workbook(
+    stream: BinaryIO, *, organization: Organization, snapshot: Snapshot, user
+) -> None:
+    row = Figures.objects.get(snapshot=snapshot, organization=organization, subtree=True)
+    book = Workbook()
+    _cover(book.active, organization, snapshot, user)
+    _totals(book.create_sheet(_("Totals")), organization, snapshot, row)
+    _composition(book.create_sheet(_("Composition")), row)
+    _development(book.create_sheet(_("Development")), snapshot, row)
+    _appraisal(book.create_sheet(_("Appraisal")), organization, snapshot, row)
+    _organizations(book.create_sheet(_("Organizations")), organization, snapshot, row)
+    _children(book.create_sheet(_("Subordinate organizations")), organization, snapshot, row)
+    book.save(stream)
+
+
+def _cover(sheet: Worksheet, organization, snapshot: Snapshot, user) -> None:
+    sheet.title = _("Cover")
+    w = Writer(sheet, [24, 48])
+    w.title(_("Yearly statistical report of party members and organizations"))
+    name = user.get_full_name() or user.get_username() if user else ""
+    for label, value in [
+        (_("organization"), organization.name),
+        (_("code"), organization.code),
+        (_("as of"), snapshot.as_of),
+        (_("figures computed at"), timezone.localtime(snapshot.computed_at).replace(tzinfo=None)),
+        (_("generated at"), timezone.localtime().replace(tzinfo=None, microsecond=0)),
+        (_("generated by"), name),
+    ]:
+        cell_row = w.line(label, value)
+        if isinstance(value, datetime.datetime):
+            sheet.cell(cell_row, 2).number_format = "yyyy-mm-dd hh:mm"
+        elif isinstance(value, datetime.date):
+            sheet.cell(cell_row, 2).number_format = "yyyy-mm-dd"
+
+
+def _totals(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures) -> None:
+    change = year_change(organization, snapshot.as_of)
+    w = Writer(sheet, [36, 14])
+    w.title(_("Party members and their change in %(year)s") % {"year": snapshot.as_of.year})
+    w.header(_("item"), _("count"), freeze=True)
+    start = w.line(
+        _("party members on 31 December %(year)s") % {"year": snapshot.as_of.year - 1},
+        change.start,
+    )
+    w.section(_("arrived"))
+    first = w.row
+    for event in ARRIVALS:
+        w.line(_arrival_label(event), change.arrivals.get(event, 0))
+    arrived = w.line(_("arrived in all"), f"=SUM(B{first}:B{w.row - 1})", bold=True)
+    w.section(_("left"))
+    first = w.row
+    for event in DEPARTURES:
+        w.line(_departure_label(event), change.departures.get(event, 0))
+    left = w.line(_("left in all"), f"=SUM(B{first}:B{w.row - 1})", bold=True)
+    w.row += 1
+    as_of = snapshot.as_of.isoformat()
+    w.line(_("party members on %(day)s") % {"day": as_of}, f"=B{start}+B{arrived}-B{left}",
+           bold=True)  # fmt: skip
+    w.line(_("of them full members"), row.full)
+    w.line(_("of them probationary members"), row.probationary)
+
+
+def _arrival_label(event: str) -> str:
+    labels = {Event.ADMITTED: _("admitted"), Event.TRANSFERRED_IN: _("transferred in"),
+              Event.MOVED: _("moved in from other organizations"),
+              Event.REGISTERED: _("entered in the registry")}  # fmt: skip
+    return labels[event]
+
+
+def _departure_label(event: str) -> str:
+    if event == Event.MOVED:
+        return _("moved to other organizations")
+    return str(Event(event).label)
+
+
+def _composition(sheet: Worksheet, row: Figures) -> None:
+    tables = f.composition(row)
+    w = Writer(sheet, [30, 12, 12])
+    w.title(_("Basic composition of party members"))
+    w.header(_("item"), _("count"), _("share"), freeze=True)
+    w.line(_("party members"), row.members, bold=True)
+    for key, title in [
+        ("status", _("Status")), ("gender", _("Gender")), ("ethnicity", _("Ethnicity")),
+        ("age", _("Age")), ("education", _("Education")), ("occupation", _("Occupation")),
+        ("join_period", _("Join period")), ("situation", _("Retired and floating")),
+    ]:  # fmt: skip
+        w.section(title)
+        total = "" if key == "situation" else _("total")
+        w.counted(tables[key], total=total)
+    college = f.total(row, f.COLLEGE)
+    w.section(_("College or above"))
+    w.counted([f.TableRow(_("college or above"), college, f.RATIO_BY_KEY["college"].of(row))])
+
+
+def _development(sheet: Worksheet, snapshot: Snapshot, row: Figures) -> None:
+    w = Writer(sheet, [30, 12, 12])
+    w.title(_("Development of party members in %(year)s") % {"year": snapshot.development_year})
+    w.header(_("item"), _("count"), _("share"), freeze=True)
+    w.counted(f.development_rows(row))
+
+
+def _appraisal(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures) -> None:
+    w = Writer(sheet, [30, 22, 12, 12])
+    if snapshot.appraisal_year is None:
+        w.title(_("Democratic appraisal"))
+        w.line(_("No appraisal campaign yet."))
+        return
+    w.title(_("Democratic appraisal of %(year)s") % {"year": snapshot.appraisal_year})
+    w.header(_("item"), _("count"), _("share"), freeze=True)
+    w.line(_("organizations taking part"), row.appr_sheets)
+    w.line(_("sheets approved"), row.appr_approved)
+    w.line(_("should take part"), row.appr_should)
+    w.line(_("took part"), row.appr_took_part,
+           _fraction(f.RATIO_BY_KEY["participation"].of(row)), formats={3: PERCENT_2})  # fmt: skip
+    w.line(_("exempted"), row.appr_exempted)
+    w.section(_("Grades"))
+    w.counted(f.grade_rows(row), places=2, total=_("graded"))
+    w.section(_("Dispositions of unqualified members"))
+    w.header(_("disposition"), _("outcome"), _("count"))
+    for kind, outcome, n in _dispositions(organization, snapshot.appraisal_year):
+        w.line(kind, outcome, n)
+
+
+def _dispositions(organization, year: int) -> list[tuple[str, str, int]]:
+    rows = (
+        Disposition.objects.filter(
+            entry__sheet__year=year,
+            entry__sheet__status=SheetStatus.APPROVED,
+            entry__sheet__organization__ancestor_links__ancestor=organization,
+        )
+        .values("kind", "outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {(r["kind"], r["outcome"]): r["n"] for r in rows}
+    return [
+        (str(kind.label), str(outcome.label), counts[kind, outcome])
+        for kind in DispositionKind
+        for outcome in Outcome
+        if (kind, outcome) in counts
+    ]
+
+
+def _organizations(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures) -> None:
+    w = Writer(sheet, [36, 12, 12])
+    w.title(_("Party organizations"))
+    w.header(_("item"), _("count"), _("share"), freeze=True)
+    w.counted(f.organization_rows(row)[1:], total=_("organizations"))
+    w.section(_("Branches by party members"))
+    w.counted(_branch_sizes(organization, snapshot), total=_("branches"))
+    w.section(_("Health"))
+    for c in group("health"):
+        w.line(c.label, getattr(row, c.name))
+    w.line(_("terms ending within a year"), _terms_due(organization, snapshot.as_of))
+
+
+def _branch_sizes(organization, snapshot: Snapshot) -> list[f.TableRow]:
+    own = Figures.objects.filter(
+        snapshot=snapshot, subtree=False,
+        organization__ancestor_links__ancestor=organization,
+        organization__kind__in=BRANCH_KINDS,
+    ).filter(Q(org_branch=1) | Q(org_joint_branch=1))  # fmt: skip
+    sizes = list(own.values_list("members", flat=True))
+    rows = []
+    for low, high in BRANCH_SIZES:
+        n = sum(1 for s in sizes if s >= low and (high is None or s <= high))
+        label = f"{low}–{high}" if high else f"≥{low}"
+        rows.append(f.TableRow(label, n, None))
+    rows.insert(0, f.TableRow(_("no members"), sum(1 for s in sizes if s == 0), None))
+    return [f.TableRow(r.label, r.count, f.percent(r.count, len(sizes))) for r in rows]
+
+
+def _terms_due(organization, as_of: datetime.date) -> int:
+    return Organization.objects.filter(
+        ancestor_links__ancestor=organization,
+        term_ends_on__gte=as_of,
+        term_ends_on__lte=add_years(as_of, 1),
+    ).count()
+
+
+def _children(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures) -> None:
+    """One line per child organization, the parent's own members, and SUM totals."""
+    children = list(
+        Figures.objects.filter(snapshot=snapshot, subtree=True, organization__parent=organization)
+        .select_related("organization")
+        .order_by("organization__code")
+    )
+    own = Figures.objects.get(snapshot=snapshot, organization=organization, subtree=False)
+    labels = [_("code"), _("organization"), _("party members"), _("women"), _("35 and under"),
+              _("college or above"), _("ethnic minorities"), _("retired"), _("floating"),
+              _("new members"), _("share of women"), _("share 35 and under"),
+              _("share college or above")]  # fmt: skip
+    w = Writer(sheet, [12, 30, *([11] * (len(labels) - 2))])
+    w.title(_("Subordinate organizations of %(name)s") % {"name": organization.name})
+    w.header(*labels, freeze=True)
+    first = w.row
+    lines = [(c.organization.code, c.organization.name, c) for c in children]
+    lines.append(("", _("held directly"), own))
+    for code, name, figures in lines:
+        w.line(code, name, *_child_values(figures),
+               formats={11: PERCENT_1, 12: PERCENT_1, 13: PERCENT_1})  # fmt: skip
+    last = w.row - 1
+    sums = [f"=SUM({get_column_letter(i)}{first}:{get_column_letter(i)}{last})"
+            for i in range(3, 11)]  # fmt: skip
+    total = f.RATIO_BY_KEY
+    w.line(organization.code, _("total"), *sums, _fraction(total["women"].of(row)),
+           _fraction(total["young"].of(row)), _fraction(total["college"].of(row)),
+           formats={11: PERCENT_1, 12: PERCENT_1, 13: PERCENT_1}, bold=True)  # fmt: skip
+
+
+def _child_values(figures: Figures) -> list:
+    ratios = f.RATIO_BY_KEY
+    return [
+        figures.members, figures.women, f.total(figures, f.YOUNG), f.total(figures, f.COLLEGE),
+        figures.minority, figures.retired, figures.floating, figures.dev_total,
+        _fraction(ratios["women"].of(figures)), _fraction(ratios["young"].of(figures)),
+        _fraction(ratios["college"].of(figures)),
+    ]  # fmt: skip
