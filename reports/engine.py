@@ -421,8 +421,9 @@ def _written_below(snapshot: Snapshot, tops: list[Organization]) -> dict[int, Co
 def _roll_up(snapshot: Snapshot) -> None:
     """Every subtree's figures: the own rows of all its organizations, summed through the
     closure table in one statement (and likewise the ethnic groups)."""
-    columns = ", ".join(COLUMN_NAMES)
-    sums = ", ".join(f"SUM(d.{name})" for name in COLUMN_NAMES)
+    quoted = [connection.ops.quote_name(name) for name in COLUMN_NAMES]  # "full" is reserved
+    columns = ", ".join(quoted)
+    sums = ", ".join(f"SUM(d.{name})" for name in quoted)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO reports_figures (snapshot_id, organization_id, subtree, {columns}) "

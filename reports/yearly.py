@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -220,9 +221,12 @@ def _totals(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures) ->
 
 
 def _arrival_label(event: str) -> str:
-    labels = {Event.ADMITTED: _("admitted"), Event.TRANSFERRED_IN: _("transferred in"),
-              Event.MOVED: _("moved in from other organizations"),
-              Event.REGISTERED: _("entered in the registry")}  # fmt: skip
+    labels = {
+        Event.ADMITTED: pgettext("members arriving", "admitted"),
+        Event.TRANSFERRED_IN: _("transferred in"),
+        Event.MOVED: _("moved in from other organizations"),
+        Event.REGISTERED: _("entered in the registry"),
+    }
     return labels[event]
 
 

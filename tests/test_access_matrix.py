@@ -3,12 +3,14 @@
 import datetime
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 
 from appraisals.models import Campaign, Entry, Sheet
 from appraisals.services import campaign_open
 from members.models import Member
 from organizations.models import Organization
+from reports.tasks import request_recompute
 
 ALL = {"wendy", "victor", "root"}
 SUBTREE_P1 = {"b1", "b2", "g1", "p1", "b3"}
@@ -91,6 +93,17 @@ OBJECT_CASES = [
 ] + [
     ("appraisals:campaign_detail", "campaign", "w", "get",
      lambda user, code: 404 if user == "nora" else 200),
+] + [
+    (name, "org", code, "get", expect_read)
+    for name in ("reports:dashboard_of", "reports:ratios_of", "reports:yearly")
+    for code in ("b1", "b2", "g1", "p2")
+] + [
+    ("reports:flagged", "flag", code, "get", expect_read) for code in ("b1", "g1", "p2")
+] + [
+    ("reports:recompute", "org", code, "post",
+     lambda user, code: 302 if expect_tree_change(user, code) == 200
+     else expect_tree_change(user, code))
+    for code in ("b1", "p2")
 ]  # fmt: skip
 
 
@@ -108,6 +121,8 @@ def global_expectations(user: str) -> dict[str, int]:
         "organizations:policy_edit": 200 if user in {"wendy", "root"} else 403,
         "appraisals:campaign_list": 200,
         "appraisals:campaign_new": 200 if user in TREE_MANAGERS else 403,
+        "reports:dashboard": 404 if user == "nora" else 200,
+        "reports:ratios": 404 if user == "nora" else 200,
     }
 
 
@@ -119,6 +134,8 @@ def _url(name, kind, code, tree, people):
         return reverse(name, args=[Sheet.objects.get(organization=org).pk])
     if kind == "entry":
         return reverse(name, args=[Entry.objects.get(sheet__organization=org).pk])
+    if kind == "flag":
+        return reverse(name, args=[org.pk, "flag_secretary_vacant"])
     if kind == "campaign":
         return reverse(name, args=[Campaign.objects.get(organization=org).pk])
     return reverse(name, args=[getattr(people, code).pk])
@@ -126,11 +143,14 @@ def _url(name, kind, code, tree, people):
 
 @pytest.fixture
 def campaign(tree, people):
-    """A city-wide appraisal: a sheet with one entry for each branch."""
-    return campaign_open(
+    """A city-wide appraisal: a sheet with one entry for each branch; then the statistics."""
+    campaign = campaign_open(
         organization=tree.w, year=2025, title="民主评议", starts_on=datetime.date(2026, 1, 5),
         ends_on=datetime.date(2026, 2, 1), deadline=datetime.date(2026, 3, 1),
     )  # fmt: skip
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        request_recompute()
+    return campaign
 
 
 @pytest.mark.django_db
