@@ -1,0 +1,113 @@
+"""Statistics benchmark on the large dataset (build it first with bench/foundation.py).
+
+    DATABASE_URL=postgres://partybuild:partybuild@127.0.0.1:5432/partybuild_bench \\
+        .venv/bin/python bench/stats.py
+Prints:
+- a full recompute of every organization's figures, in-process (one worker, the parts one
+  after the other), three times, and how long the member SQL takes for the whole tree;
+- the median server time and query count of the dashboard and ratio report pages;
+- the yearly workbook of the whole city and the full roster export, each in a fresh process:
+  seconds and that process's peak resident memory (os.wait4), Django included.
+"""
+
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.test.utils import setup_test_environment
+from foundation import measure  # sets up Django
+
+from members import roster
+from members.filters import MemberFilter
+from members.models import Member
+from organizations import access
+from organizations.models import Kind, Organization
+from reports import engine
+from reports.figures import current_snapshot
+from reports.models import Figures
+from reports.tasks import request_recompute
+from reports.yearly import write_workbook
+
+
+def recompute() -> None:
+    for attempt in range(1, 4):
+        started = time.perf_counter()
+        run = request_recompute()  # no broker here: the chord runs in this process
+        seconds = time.perf_counter() - started
+        run.refresh_from_db()
+        rows = Figures.objects.filter(snapshot__run=run).count()
+        print(f"full recompute #{attempt}: {seconds:.2f} s, {run.parts_total} parts, "
+              f"{rows} figure rows, status {run.status}")  # fmt: skip
+    all_below = tuple(Organization.objects.filter(depth=1).values_list("pk", flat=True))
+    started = time.perf_counter()
+    counted = engine.member_counts(current_snapshot().as_of, engine.Scope(tops=all_below))
+    print(f"  of which the member SQL for all organizations: "
+          f"{time.perf_counter() - started:.2f} s ({len(counted)} organizations)")  # fmt: skip
+
+
+def pages() -> None:
+    setup_test_environment()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="committee"))
+    root = Organization.objects.get(parent__isnull=True)
+    committee = Organization.objects.filter(kind=Kind.PARTY_COMMITTEE).order_by("code").first()
+    branch = Organization.objects.filter(kind=Kind.BRANCH).order_by("code").first()
+    print(f"{'page':<58} {'median':>10}  queries")
+    measure(client, "dashboard: working committee (whole city)", "/reports/")
+    measure(client, "dashboard: a party committee", f"/reports/{committee.pk}/")
+    measure(client, "dashboard: a branch", f"/reports/{branch.pk}/")
+    measure(client, "ratio report: 400 children, by share of women",
+            f"/reports/{root.pk}/ratios/?sort=-women")  # fmt: skip
+    branches = f"/reports/{root.pk}/ratios/?level=branches"
+    measure(client, "ratio report: all 14,000 branches, by code, page 1", branches)
+    measure(client, "ratio report: all branches, by 35 and under, page 1",
+            f"{branches}&sort=-young")  # fmt: skip
+    measure(client, "ratio report: all branches, by participation, page 200",
+            f"{branches}&sort=participation&page=200")  # fmt: skip
+
+
+def export(kind: str) -> None:
+    """Child process: write one export to memory, print seconds and size."""
+    user = get_user_model().objects.get(username="committee")
+    stream = io.BytesIO() if kind == "yearly" else open(os.devnull, "wb")  # noqa: SIM115
+    started = time.perf_counter()
+    if kind == "yearly":
+        root = Organization.objects.get(parent__isnull=True)
+        write_workbook(stream, organization=root, snapshot=current_snapshot(), user=user)
+        detail = f"{len(stream.getvalue()) // 1024} KB"
+    else:
+        members = MemberFilter(
+            {}, queryset=access.scoped(Member.objects.all(), user),
+            organizations=access.visible_organizations(user),
+        ).qs  # fmt: skip
+        with open("/tmp/roster-bench.xlsx", "wb") as stream:
+            rows = roster.write_roster(stream, members)
+        detail = f"{rows} rows, {os.path.getsize('/tmp/roster-bench.xlsx') // 1024} KB"
+    print(f"{time.perf_counter() - started:.1f} s, {detail}")
+
+
+def exports() -> None:
+    for kind, label in (("yearly", "yearly workbook, whole city"),
+                        ("roster", "roster export, everyone")):  # fmt: skip
+        child = subprocess.Popen([sys.executable, __file__, "--export", kind],
+                                 stdout=subprocess.PIPE, text=True, env=os.environ,
+                                 cwd=Path(__file__).parent)  # fmt: skip
+        _pid, _status, usage = os.wait4(child.pid, 0)
+        result = child.stdout.read().strip()
+        print(f"{label:<40} {result}; peak memory {usage.ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    if "--export" in sys.argv:
+        export(sys.argv[sys.argv.index("--export") + 1])
+    else:
+        print(f"dataset: {Organization.objects.count()} organizations, "
+              f"{Member.objects.party_members().count()} party members")  # fmt: skip
+        recompute()
+        pages()
+        exports()
