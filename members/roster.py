@@ -14,7 +14,7 @@ from partybuild.sheets import BOOL, CHOICE, DATE, Column, ImportResult, RowError
 
 from .choices import CURRENT_STATUSES, ETHNIC_GROUPS, Education, Gender, Occupation, Status
 from .forms import PERSONAL_FIELDS, MemberForm, current_status_choices
-from .models import Member, MembershipRecord
+from .models import Member, MembershipRecord, mask_id_number
 from .services import members_bulk_create
 
 COLUMNS = [
@@ -134,7 +134,7 @@ def member_rows(members: QuerySet[Member], *, full_ids: bool = False):
     ):
         values["organization"] = values.pop("organization__code")
         if not full_ids:
-            values["id_number"] = Member(id_number=values["id_number"]).masked_id_number
+            values["id_number"] = mask_id_number(values["id_number"])
         yield values
 
 

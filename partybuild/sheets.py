@@ -236,5 +236,20 @@ def display_value(column: Column, value: Any) -> Any:
 
 
 def iter_display(columns: list[Column], records: Iterable[dict]) -> Iterator[list[Any]]:
+    """display_value for many rows: the labels are translated once per export, not per cell
+    (a 320,000-row roster has 2.2 million choice cells)."""
+    labels = {
+        c.key: {value: str(label) for value, label in c.choices} for c in columns if c.choices
+    }
+    yes_no = {True: str(_("yes")), False: str(_("no"))}
+    plan = [(c.key, labels.get(c.key), c.kind == BOOL) for c in columns]
     for record in records:
-        yield [display_value(c, record.get(c.key)) for c in columns]
+        row = []
+        for key, choice_labels, boolean in plan:
+            value = record.get(key)
+            if value is not None and choice_labels is not None:
+                value = choice_labels.get(value, value)
+            elif value is not None and boolean:
+                value = yes_no[bool(value)]
+            row.append(value)
+        yield row

@@ -204,11 +204,17 @@ def ratios(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if snapshot is not None:
         sort = request.GET.get("sort", "code")
         rows, sort = _sorted_rows(request, snapshot, org, level, sort)
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        # Sort and cut the page on ids only, then read the page's 50 wide rows: a late page
+        # of 14,000 branches no longer carries every column through the sort.
+        page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        wide = f.scoped_figures(request.user, snapshot).select_related("organization")
+        by_pk = wide.in_bulk(list(page.object_list))
         parent = _row(request, snapshot, org)
         context |= {
             "page": page,
-            "lines": [_line(r) for r in page],
+            "lines": [_line(by_pk[pk]) for pk in page.object_list],
             "total": _line(parent),
             "sort": sort,
             "query": _query(request, exclude="page"),
@@ -218,7 +224,7 @@ def ratios(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 def _sorted_rows(request, snapshot: Snapshot, org: Organization, level: str, sort: str):
-    rows = f.scoped_figures(request.user, snapshot).select_related("organization")
+    rows = f.scoped_figures(request.user, snapshot)
     if level == "children":
         rows = rows.filter(organization__parent=org)
     else:
