@@ -24,7 +24,7 @@ from organizations.models import BRANCH_KINDS, Organization, OrganizationClosure
 from partybuild.sheets import XLSX
 
 from . import figures as f
-from .dimensions import group
+from .dimensions import BY_NAME, group
 from .engine import FLAG_COLUMNS
 from .models import Figures, JobStatus, Snapshot, StatsRun
 from .services import job_filename, job_start
@@ -71,6 +71,7 @@ def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "organization": org,
         "snapshot": snapshot,
         "asked_for": as_of,
+        "shown_date": snapshot.as_of if snapshot else as_of,
         "dates": f.available_dates(),
         "running": running,
         "can_recompute": access.can_manage_tree(request.user),
@@ -148,7 +149,7 @@ def flagged(request: HttpRequest, pk: int, flag: str) -> HttpResponse:
         .order_by("organization__code")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    label = next(c.label for c in group("health") if c.name == flag)
+    label = BY_NAME[flag].label
     context = {"organization": org, "snapshot": snapshot, "page": page, "label": label,
                "query": _query(request, exclude="page")}  # fmt: skip
     return render(request, "reports/flagged.html", context)

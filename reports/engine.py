@@ -67,6 +67,12 @@ class Scope:
             )
         return f"{column} IN ({marks})", ids
 
+    def organizations(self) -> Q:
+        """The same condition on organizations themselves."""
+        if self.tops:
+            return Q(ancestor_links__ancestor_id__in=self.tops)
+        return Q(pk__in=self.only)
+
     def q(self, path: str) -> Q:
         """The same condition for the ORM, on the organization reached through `path`."""
         if self.tops:
@@ -171,17 +177,11 @@ def fail(run_id: int, error: str) -> None:
 def compute_part(run_id: int, scope: Scope) -> int:
     """Write the own figures of every organization in the scope; returns how many."""
     snapshot = Snapshot.objects.get(run_id=run_id)
-    organizations = list(Organization.objects.filter(_organization_filter(scope)))
+    organizations = list(Organization.objects.filter(scope.organizations()))
     own = own_rows(snapshot, organizations, scope)
     write_own_rows(snapshot, own)
     beat(run_id, part_done=True)
     return len(own.rows)
-
-
-def _organization_filter(scope: Scope) -> Q:
-    if scope.tops:
-        return Q(ancestor_links__ancestor_id__in=scope.tops)
-    return Q(pk__in=scope.only)
 
 
 @dataclass
@@ -325,11 +325,7 @@ def organization_counts(
     date. A committee's health needs its subtree's members: summed here from the rows."""
     subtree = _subtree_counts(rows)
     for org_id, extra in outside.items():
-        counts = subtree[org_id]
-        subtree[org_id] = Counts(
-            counts.members + extra.members, counts.full + extra.full,
-            counts.probationary + extra.probationary,
-        )  # fmt: skip
+        subtree[org_id] = _plus(subtree[org_id], extra)
     committee_size: dict[int, int] = defaultdict(int)
     with_secretary: set[int] = set()
     for org_id, post in (
@@ -338,7 +334,8 @@ def organization_counts(
         .values_list("organization_id", "post")
     ):
         committee_size[org_id] += 1
-        with_secretary |= {org_id} if post == Post.SECRETARY else set()
+        if post == Post.SECRETARY:
+            with_secretary.add(org_id)
     policy = Policy.current()
     for org_id, row in rows.items():
         org = row.organization
@@ -377,12 +374,12 @@ def _subtree_counts(rows: dict[int, OwnRow]) -> dict[int, Counts]:
     for row in sorted(rows.values(), key=lambda r: -r.organization.depth):
         parent = row.organization.parent_id
         if parent in totals:
-            mine, up = totals[row.organization.pk], totals[parent]
-            totals[parent] = Counts(
-                up.members + mine.members, up.full + mine.full,
-                up.probationary + mine.probationary,
-            )  # fmt: skip
+            totals[parent] = _plus(totals[parent], totals[row.organization.pk])
     return totals
+
+
+def _plus(a: Counts, b: Counts) -> Counts:
+    return Counts(a.members + b.members, a.full + b.full, a.probationary + b.probationary)
 
 
 def write_own_rows(snapshot: Snapshot, own: OwnRows) -> None:

@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from appraisals.models import Disposition, DispositionKind, Outcome, SheetStatus
 from members.choices import PARTY_MEMBER_STATUSES, Event
 from members.models import MembershipRecord
-from organizations.models import BRANCH_KINDS, Organization
+from organizations.models import Organization
 from partybuild.dates import add_years
 
 from . import figures as f
@@ -319,10 +319,9 @@ def _organizations(sheet: Worksheet, organization, snapshot: Snapshot, row: Figu
 
 def _branch_sizes(organization, snapshot: Snapshot) -> list[f.TableRow]:
     own = Figures.objects.filter(
-        snapshot=snapshot, subtree=False,
-        organization__ancestor_links__ancestor=organization,
-        organization__kind__in=BRANCH_KINDS,
-    ).filter(Q(org_branch=1) | Q(org_joint_branch=1))  # fmt: skip
+        Q(org_branch=1) | Q(org_joint_branch=1),  # branches existing on the date
+        snapshot=snapshot, subtree=False, organization__ancestor_links__ancestor=organization,
+    )  # fmt: skip
     sizes = list(own.values_list("members", flat=True))
     rows = []
     for low, high in BRANCH_SIZES:

@@ -1,18 +1,11 @@
-import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from reports.management.arguments import as_of_date
 from reports.models import Figures, JobStatus, RunTrigger, StatsRun
 from reports.tasks import request_recompute, wait
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {value}") from None
 
 
 class Command(BaseCommand):
@@ -22,15 +15,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", type=_date, help="the date counted, YYYY-MM-DD")
+        parser.add_argument("--as-of", type=as_of_date, help="the date counted, YYYY-MM-DD")
         parser.add_argument(
             "--timeout", type=int, default=600, help="seconds to wait for the workers"
         )
 
     def handle(self, *args, as_of=None, timeout=600, **options):
         as_of = as_of or timezone.localdate()
-        if as_of > timezone.localdate():
-            raise CommandError("The date cannot be in the future.")
         started = time.perf_counter()
         run = request_recompute(as_of, trigger=RunTrigger.COMMAND)
         run = wait(run, timeout, on_progress=self._progress)
