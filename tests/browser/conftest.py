@@ -53,3 +53,12 @@ def _show_page_on_failure(request, page):
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         print(f"\n--- browser at {page.url} ---\n{page.inner_text('body')[:2000]}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _connections_closed_after_each_request():
+    """The live server answers a kept-alive browser connection on one thread, which would
+    keep its database connection (CONN_MAX_AGE) past the test database's teardown."""
+    from django.db import connections
+
+    connections["default"].settings_dict["CONN_MAX_AGE"] = 0
