@@ -61,3 +61,36 @@ def test_staff_recompute_drill_down_and_download(
     assert book["封面"]["B3"].value == "第一党支部"
     rows = {r[0]: r[1] for r in book["基本构成"].iter_rows(values_only=True) if r and r[0]}
     assert rows["党员"] == 2
+
+
+def test_secretary_sees_her_own_branch_only(
+    live_server, transactional_db, cast, tree, page: Page, tmp_path
+):
+    make_member(tree.b1, gender=Gender.FEMALE)
+    make_member(tree.b2)
+    make_member(tree.b2)
+    request_recompute()
+
+    log_in(page, live_server.url, "alice")
+    page.goto(f"{live_server.url}/reports/")
+    expect(page.get_by_role("heading", name="第一党支部 · 统计")).to_be_visible()
+    headline = page.get_by_test_id("headline")
+    expect(headline.locator(".fs-3").first).to_have_text("1")
+    expect(headline).to_contain_text("100.0%")
+    expect(page.get_by_test_id("recompute")).to_have_count(0)  # staff only
+    expect(page.get_by_role("link", name="比例对比表")).to_have_count(0)  # no children
+
+    for url in (f"/reports/{tree.b2.pk}/", f"/reports/{tree.g1.pk}/ratios/",
+                f"/reports/{tree.b2.pk}/yearly/"):  # fmt: skip
+        response = page.goto(f"{live_server.url}{url}")
+        assert response.status == 404, url
+        expect(page.locator("body")).not_to_contain_text("第二党支部")
+
+    page.goto(f"{live_server.url}/reports/")
+    with page.expect_download() as download:
+        page.get_by_test_id("yearly").click()
+    path = tmp_path / "yearly.xlsx"
+    download.value.save_as(path)
+    rows = {r[0]: r[1] for r in load_workbook(path)["基本构成"].iter_rows(values_only=True)
+            if r and r[0]}  # fmt: skip
+    assert rows["党员"] == 1
