@@ -6,6 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet._writer import WorksheetWriter
 
 from members.choices import Gender
 from members.models import Member, MembershipRecord
@@ -113,6 +114,23 @@ def test_export_reads_back_masked_and_reimports_with_full_numbers(tree):
     full.seek(0)
     result = roster_import(file=full, organizations=Organization.objects.all())
     assert result.ok and result.created == 3
+
+
+def test_every_roster_row_but_the_header_takes_the_fast_path(tree, monkeypatch):
+    """A new column of another type (a float, a datetime) would silently make the export
+    several times slower; the benchmark would notice late, this notices at once."""
+    make_member(tree.b1, converted_on=None)
+    make_member(tree.b2, is_floating=True, floating_whereabouts=" 外地 ")
+    slow_rows = []
+    original = WorksheetWriter.write_row
+
+    def counting(self, xf, row, row_idx):
+        slow_rows.append(row_idx)
+        return original(self, xf, row, row_idx)
+
+    monkeypatch.setattr(WorksheetWriter, "write_row", counting)
+    assert write_roster(io.BytesIO(), Member.objects.all()) == 2
+    assert slow_rows == [1]
 
 
 @pytest.mark.django_db
