@@ -43,7 +43,8 @@ def add_sheet(workbook: Workbook, title: str) -> WriteOnlyWorksheet:
 
 
 class NotPlain(Exception):
-    """The row holds text XML cannot carry; openpyxl's own path raises the error."""
+    """The row needs openpyxl's own path: it has row dimensions, or text XML cannot carry
+    (for which openpyxl raises its error)."""
 
 
 class _PlainRow(list):
@@ -90,6 +91,8 @@ class PlainRowsWriter(WorksheetWriter):
     def write_row(self, xf, row, row_idx):
         if isinstance(row, _PlainRow):
             try:
+                if row_idx in self.ws.row_dimensions:  # a height or style of its own
+                    raise NotPlain
                 text = self.row_xml(row, row_idx)
             except NotPlain:
                 row = self.ws.openpyxl_cells(row, row_idx)

@@ -66,6 +66,20 @@ def test_other_values_take_openpyxls_path():
     assert [c.value for c in sheet[2]] == ["x", moment, 1.5]
 
 
+def test_a_row_with_its_own_height_keeps_it():
+    workbook = Workbook(write_only=True)
+    sheet = plainrows.add_sheet(workbook, "t")
+    sheet.row_dimensions[2].height = 30
+    sheet.append(["one"])
+    sheet.append(["two"])
+    stream = io.BytesIO()
+    workbook.save(stream)
+    stream.seek(0)
+    read = load_workbook(stream).active
+    assert [read["A1"].value, read["A2"].value] == ["one", "two"]
+    assert read.row_dimensions[2].height == 30
+
+
 def test_a_character_xml_cannot_hold_raises_openpyxls_error():
     with pytest.raises(IllegalCharacterError):
         _write([["bell\x07"]], fast=True)
