@@ -8,13 +8,20 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import models
-from django.db.models import Sum
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from members.models import OrganizationTally
 
-from .models import BRANCH_KINDS, Kind, Organization, Policy, Position, Post
+from .models import (
+    BRANCH_KINDS,
+    Kind,
+    Organization,
+    OrganizationClosure,
+    Policy,
+    Position,
+    Post,
+)
 
 
 @dataclass
@@ -44,15 +51,20 @@ SEVERE = frozenset({Flag.TOO_FEW_FULL, Flag.SECRETARY_VACANT, Flag.TERM_EXPIRED}
 
 def subtree_counts(org_ids: list[int]) -> dict[int, Counts]:
     """Party members in each organization's whole subtree: the direct counts of every
-    descendant summed through the closure table, in one query."""
-    key = "organization__ancestor_links__ancestor_id"
-    rows = (
-        OrganizationTally.objects.filter(**{f"{key}__in": org_ids})
-        .values(key)
-        .annotate(full_sum=Sum("full"), probationary_sum=Sum("probationary"))
-        .order_by()
+    descendant summed through the closure table, in one query. Written in SQL because the
+    ORM would join the organization table between the two (a third of the time)."""
+    if not org_ids:
+        return _as_counts([])
+    closure, tally = OrganizationClosure._meta.db_table, OrganizationTally._meta.db_table
+    placeholders = ", ".join(["%s"] * len(org_ids))
+    sql = (
+        f'SELECT c.ancestor_id, SUM(t."full"), SUM(t.probationary) FROM {closure} c '
+        f"JOIN {tally} t ON t.organization_id = c.descendant_id "
+        f"WHERE c.ancestor_id IN ({placeholders}) GROUP BY c.ancestor_id"
     )
-    return _as_counts((r[key], r["full_sum"], r["probationary_sum"]) for r in rows)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(org_ids))
+        return _as_counts(cursor.fetchall())
 
 
 def direct_counts(org_ids: list[int]) -> dict[int, Counts]:
