@@ -105,16 +105,7 @@ def health_of(
     ids = [o.pk for o in organizations]
     subtree = subtree_counts(ids)
     direct = direct_counts(ids)
-    committees: dict[int, int] = defaultdict(int)
-    with_secretary: set[int] = set()
-    for org_id, post in (
-        Position.objects.current(today)
-        .filter(organization_id__in=ids)
-        .values_list("organization_id", "post")
-    ):
-        committees[org_id] += 1
-        if post == Post.SECRETARY:
-            with_secretary.add(org_id)
+    committees, with_secretary = posts_held(ids, today)
     result = {}
     for org in organizations:
         counts = subtree[org.pk]
@@ -130,6 +121,22 @@ def health_of(
             )
         result[org.pk] = health
     return result
+
+
+def posts_held(org_ids, on: datetime.date) -> tuple[dict[int, int], set[int]]:
+    """Committee size of each organization on a date, and which have a secretary: one
+    query over the positions held then."""
+    committee_size: dict[int, int] = defaultdict(int)
+    with_secretary: set[int] = set()
+    for org_id, post in (
+        Position.objects.current(on)
+        .filter(organization_id__in=org_ids)
+        .values_list("organization_id", "post")
+    ):
+        committee_size[org_id] += 1
+        if post == Post.SECRETARY:
+            with_secretary.add(org_id)
+    return committee_size, with_secretary
 
 
 def _flags(

@@ -25,8 +25,8 @@ from appraisals.models import Campaign, Entry, Grade, Sheet, SheetStatus
 from development.figures import count_admissions
 from members.choices import HAN, Event, Status
 from members.models import MembershipRecord
-from organizations.health import Counts, Flag, _flags
-from organizations.models import Kind, Organization, OrganizationClosure, Policy, Position, Post
+from organizations.health import Counts, Flag, _flags, posts_held
+from organizations.models import Kind, Organization, OrganizationClosure, Policy
 from partybuild.bulk import copy_rows
 
 from .dimensions import COLUMN_NAMES, MEMBER_COLUMNS
@@ -326,16 +326,7 @@ def organization_counts(
     subtree = _subtree_counts(rows)
     for org_id, extra in outside.items():
         subtree[org_id] = _plus(subtree[org_id], extra)
-    committee_size: dict[int, int] = defaultdict(int)
-    with_secretary: set[int] = set()
-    for org_id, post in (
-        Position.objects.current(as_of)
-        .filter(organization_id__in=rows)
-        .values_list("organization_id", "post")
-    ):
-        committee_size[org_id] += 1
-        if post == Post.SECRETARY:
-            with_secretary.add(org_id)
+    committee_size, with_secretary = posts_held(list(rows), as_of)
     policy = Policy.current()
     for org_id, row in rows.items():
         org = row.organization
