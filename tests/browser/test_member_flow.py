@@ -18,6 +18,9 @@ def log_in(page: Page, base: str, username: str) -> None:
 def log_out(page: Page) -> None:
     page.locator(".navbar-toggler").click()
     page.get_by_role("button", name="退出").click()
+    # Wait for the logout to land on the login page: going elsewhere at once could cancel
+    # the POST, and the login page would then send the still-signed-in user away.
+    expect(page.locator("#id_username")).to_be_visible()
 
 
 def test_secretary_adds_member_and_sibling_cannot_find_it(
