@@ -107,11 +107,17 @@ class OrganizationByCodeField(forms.CharField):
 
 
 def organization_field(queryset: QuerySet[Organization], *, label, required: bool = True):
-    """A select for a few organizations, a code field for many."""
+    """A select for a few organizations, a code field for many; both take the code.
+
+    What a form accepts must not depend on how many organizations exist: an importer or a
+    script that posts a code works the same with 20 organizations and with 15,000.
+    """
     queryset = queryset.order_by("code")
     if queryset.count() > SELECT_LIMIT:
         return OrganizationByCodeField(queryset=queryset, label=label, required=required)
-    return forms.ModelChoiceField(queryset=queryset, label=label, required=required)
+    return forms.ModelChoiceField(
+        queryset=queryset, label=label, required=required, to_field_name="code"
+    )
 
 
 class MemberByIdNumberField(forms.CharField):

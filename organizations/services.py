@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from members.choices import CURRENT_STATUSES
 from members.models import OrganizationTally
@@ -92,9 +93,12 @@ def _link_into_tree(org: Organization) -> None:
     OrganizationClosure.objects.bulk_create(links)
 
 
-@transaction.atomic
-def organization_create(*, organization: Organization) -> Organization:
-    """Save a new organization and link it into the tree."""
+def organization_prepare(organization: Organization) -> None:
+    """Check a new organization against the tree and term rules and fill its defaults.
+
+    Raises a ValidationError; touches nothing but the unsaved object, so an import can check
+    every line (parents that are still unsaved included) before it writes any.
+    """
     check_parent(organization.kind, organization.parent)
     fill_term(organization)
     check_term(
@@ -104,10 +108,78 @@ def organization_create(*, organization: Organization) -> Organization:
         organization.term_ends_on,
     )
     organization.depth = organization.parent.depth + 1 if organization.parent else 0
+
+
+@transaction.atomic
+def organization_create(*, organization: Organization) -> Organization:
+    """Save a new organization and link it into the tree."""
+    organization_prepare(organization)
     organization.save()
     _link_into_tree(organization)
     OrganizationTally.objects.create(organization=organization)
     return organization
+
+
+@transaction.atomic
+def organizations_bulk_create(*, organizations: list[Organization], by=None) -> list[Organization]:
+    """Save many prepared organizations, parents listed before their children, in a few
+    statements per tree level, with their closure links, tallies and history.
+
+    The tree import's path: one INSERT per level instead of five statements per organization.
+    """
+    for level in _by_level(organizations):
+        bulk_create_with_history(level, Organization, batch_size=2000, default_user=by)
+        _fill_missing_keys(level)
+    ancestors = _ancestors_of_existing_parents(organizations)
+    links = []
+    for org in organizations:
+        above = ancestors.get(org.parent_id, []) if org.parent_id else []
+        ancestors[org.pk] = [(org.pk, 0), *((a, d + 1) for a, d in above)]
+        links += [
+            OrganizationClosure(ancestor_id=a, descendant_id=org.pk, depth=d)
+            for a, d in ancestors[org.pk]
+        ]
+    OrganizationClosure.objects.bulk_create(links, batch_size=5000)
+    OrganizationTally.objects.bulk_create(
+        [OrganizationTally(organization_id=o.pk) for o in organizations], batch_size=5000
+    )
+    return organizations
+
+
+def _by_level(organizations: list[Organization]) -> list[list[Organization]]:
+    """Group so that each organization's parent is saved in an earlier group (or already)."""
+    level_of: dict[int, int] = {}
+    levels: list[list[Organization]] = []
+    for org in organizations:
+        parent = org.parent
+        level = level_of[id(parent)] + 1 if parent is not None and id(parent) in level_of else 0
+        level_of[id(org)] = level
+        if level == len(levels):
+            levels.append([])
+        levels[level].append(org)
+    return levels  # bulk_create sets parent_id from a parent saved in an earlier level
+
+
+def _fill_missing_keys(organizations: list[Organization]) -> None:
+    """Backends that do not return keys from a bulk insert: read them back by code."""
+    if all(o.pk for o in organizations):
+        return
+    pks = dict(
+        Organization.objects.filter(code__in=[o.code for o in organizations]).values_list(
+            "code", "pk"
+        )
+    )
+    for org in organizations:
+        org.pk = pks[org.code]
+
+
+def _ancestors_of_existing_parents(organizations) -> dict[int, list[tuple[int, int]]]:
+    new = {o.pk for o in organizations}
+    parent_ids = {o.parent_id for o in organizations if o.parent_id and o.parent_id not in new}
+    ancestors: dict[int, list[tuple[int, int]]] = {}
+    for link in OrganizationClosure.objects.filter(descendant_id__in=parent_ids).order_by("depth"):
+        ancestors.setdefault(link.descendant_id, []).append((link.ancestor_id, link.depth))
+    return ancestors
 
 
 def _check_kind_change(org: Organization) -> None:

@@ -249,7 +249,7 @@ def test_staff_cannot_create_or_lift_an_organization_out_of_their_scope(client, 
     tree.g1.refresh_from_db()
     assert tree.g1.parent_id == tree.p1.pk and tree.g1.kind == "general_branch"
 
-    elsewhere = {"name": "越权支部", "code": "X2", "kind": "branch", "parent": tree.p2.pk}
+    elsewhere = {"name": "越权支部", "code": "X2", "kind": "branch", "parent": tree.p2.code}
     response = client.post(reverse("organizations:organization_create"), elsewhere)
     assert not Organization.objects.filter(code="X2").exists()
 

@@ -188,13 +188,13 @@ def test_campaign_page_figures_follow_approval_and_staff_see_their_subtree(clien
 def test_staff_open_a_campaign_over_their_subtree_only(client, cast, tree):
     make_member(tree.b1)
     make_member(tree.b4)
-    data = {"organization": tree.p2.pk, "year": 2025, "title": "评议", "starts_on": "2026-01-05",
+    data = {"organization": tree.p2.code, "year": 2025, "title": "评议", "starts_on": "2026-01-05",
             "ends_on": "2026-02-01", "deadline": "2026-03-01", "cap_applies": "on",
             "cap_numerator": 1, "cap_denominator": 3}  # fmt: skip
     client.force_login(cast.paul)
     response = client.post(reverse("appraisals:campaign_new"), data)
     assert response.status_code == 200 and not Sheet.objects.exists()
-    data["organization"] = tree.p1.pk
+    data["organization"] = tree.p1.code
     assert client.post(reverse("appraisals:campaign_new"), data).status_code == 302
     assert list(Sheet.objects.values_list("organization__code", flat=True)) == [tree.b1.code]
 

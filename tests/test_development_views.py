@@ -57,7 +57,7 @@ def test_anonymous_is_sent_to_login(client, tree, applicants):
 def test_secretary_registers_an_applicant_and_under_eighteen_is_refused(client, cast, tree):
     client.force_login(cast.alice)
     data = {
-        "organization": tree.b1.pk, "name": "小张", "ethnicity": "01",
+        "organization": tree.b1.code, "name": "小张", "ethnicity": "01",
         "education": "undergraduate", "occupation": "organ_staff",
         "id_number": id_number(D(2008, 6, 1)), "application_on": "2026-05-31",
     }  # fmt: skip

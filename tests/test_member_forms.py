@@ -28,7 +28,7 @@ def alice_client(client, cast):
 
 
 def post_member(client, tree, **changes):
-    data = {**VALID, "organization": tree.b1.pk, **changes}
+    data = {**VALID, "organization": tree.b1.code, **changes}
     return client.post(reverse("members:member_create"), data, HTTP_ACCEPT_LANGUAGE="zh-hans")
 
 
@@ -72,7 +72,7 @@ def test_secretary_cannot_create_a_member_in_a_sibling_branch(alice_client, tree
 @pytest.mark.django_db
 def test_parent_rule_error_is_a_chinese_form_error(client, cast, tree):
     client.force_login(cast.wendy)
-    data = {"name": "新支部", "code": "B77", "kind": "general_branch", "parent": tree.g1.pk}
+    data = {"name": "新支部", "code": "B77", "kind": "general_branch", "parent": tree.g1.code}
     response = client.post(
         reverse("organizations:organization_create"), data, HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
