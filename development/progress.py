@@ -8,23 +8,29 @@ from django.db.models import Count, QuerySet
 from members.choices import Status
 from members.models import Member
 from organizations import access
-from organizations.models import Organization
+from organizations.models import Organization, Policy
 
 from . import reminders
 from .history import History
 from .models import Reminder, StepKind
 from .reminders import IN_PROCEDURE
-from .services import PREREQUISITES, REPEATABLE
+from .services import PREREQUISITES, REPEATABLE, held_back_by_rejection, may_record_again
 
 K = StepKind
 BOARD_STATUSES = [Status.APPLICANT, Status.ACTIVIST, Status.TARGET, Status.PROBATIONARY]
 
 
-def possible_steps(history: History, pending: set[str]) -> list[str]:
-    """Steps whose prerequisites are in force and that are not recorded or waiting yet."""
+def possible_steps(
+    history: History, pending: set[str], policy: Policy, today: datetime.date
+) -> list[str]:
+    """Steps whose prerequisites are in force and that are not recorded or waiting yet (or
+    may be done again: a failed meeting, a lapsed pre-review)."""
     kinds = []
     for kind in StepKind.values:
-        if kind in pending or (kind not in REPEATABLE and history.has(kind)):
+        if kind in pending or held_back_by_rejection(kind, history):
+            continue
+        done = kind not in REPEATABLE and history.has(kind)
+        if done and not may_record_again(kind, today, history, policy):
             continue
         if all(history.has(k) for k in PREREQUISITES[kind]):
             kinds.append(kind)

@@ -28,7 +28,7 @@ MEETING_OF_APPROVAL = {
 
 def dues_of(member: Member, steps: list[Step], policy: Policy) -> list[Reminder]:
     """The limits running for one person, unsaved, soonest first (domain.md section 2)."""
-    history = History([s for s in steps if s.in_force])
+    history = History.from_steps(steps)
     dues: list[Reminder] = []
     lead = datetime.timedelta(days=policy.reminder_lead_days)
 
@@ -64,7 +64,7 @@ def refresh(member: Member) -> None:
     Reminder.objects.filter(member=member).delete()
     member = Member.objects.get(pk=member.pk)
     if member.status in IN_PROCEDURE:
-        steps = list(member.development_steps.order_by("on", "id"))
+        steps = list(member.development_steps.select_related("vote").order_by("on", "id"))
         Reminder.objects.bulk_create(dues_of(member, steps, Policy.current()))
 
 
@@ -81,9 +81,8 @@ def rebuild(batch: int = 5000) -> int:
     while chunk := list(people.filter(pk__gt=last_pk)[:batch]):
         first_pk, last_pk = chunk[0].pk, chunk[-1].pk
         steps: dict[int, list[Step]] = {}
-        for step in Step.objects.filter(member__gte=first_pk, member__lte=last_pk).order_by(
-            "on", "id"
-        ):
+        in_range = Step.objects.filter(member__gte=first_pk, member__lte=last_pk)
+        for step in in_range.select_related("vote").order_by("on", "id"):
             steps.setdefault(step.member_id, []).append(step)
         rows = [r for m in chunk for r in dues_of(m, steps.get(m.pk, []), policy)]
         Reminder.objects.bulk_create(rows, batch_size=2000)

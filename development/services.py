@@ -21,7 +21,7 @@ from organizations.models import Kind, Organization, Policy
 from partybuild.dates import add_months
 
 from . import reminders
-from .history import History, probation_ends
+from .history import REDONE_AFTER_REJECTION, History, probation_ends
 from .models import Approval, Step, StepKind, Vote
 from .votes import check_vote_counts, vote_result
 from .workdays import working_days
@@ -191,17 +191,6 @@ def _rule_admission_meeting(step: Step, history: History, policy: Policy) -> Non
         )
 
 
-def _rule_after_meeting(meeting_kind: str):
-    def rule(step: Step, history: History, policy: Policy) -> None:
-        meeting = history.last(meeting_kind)
-        result = vote_result(meeting.vote)
-        if not result.passed:
-            _refuse(_("The meeting of %(date)s did not pass: %(reason)s") % {
-                "date": meeting.on, "reason": result.reason})  # fmt: skip
-
-    return rule
-
-
 def _check_approver(step: Step) -> None:
     approver = step.approving_organization
     if approver is None:
@@ -225,10 +214,7 @@ def _check_approver(step: Step) -> None:
 
 
 def _rule_approval(meeting_kind: str):
-    after_meeting = _rule_after_meeting(meeting_kind)
-
     def rule(step: Step, history: History, policy: Policy) -> None:
-        after_meeting(step, history, policy)
         _check_approver(step)
         meeting = history.last(meeting_kind)
         months = policy.approval_months_special if step.special_case else policy.approval_months
@@ -251,6 +237,9 @@ def _rule_pre_review(step: Step, history: History, policy: Policy) -> None:
 
 
 def _rule_conversion_meeting(step: Step, history: History, policy: Policy) -> None:
+    waiting = held_back_by_rejection(step.kind, history)
+    if waiting:
+        _refuse(waiting)
     ends = probation_ends(history, policy)
     if step.on < ends:
         _refuse(
@@ -282,7 +271,6 @@ RULES = {
     K.TRAINING: _rule_training,
     K.PRE_REVIEW: _rule_pre_review,
     K.ADMISSION_MEETING: _rule_admission_meeting,
-    K.COMMITTEE_TALK: _rule_after_meeting(K.ADMISSION_MEETING),
     K.ADMISSION_APPROVAL: _rule_approval(K.ADMISSION_MEETING),
     K.CONVERSION_MEETING: _rule_conversion_meeting,
     K.CONVERSION_APPROVAL: _rule_approval(K.CONVERSION_MEETING),
@@ -290,26 +278,88 @@ RULES = {
 }
 
 
-def _check_order(step: Step, history: History) -> None:
+def held_back_by_rejection(kind: str, history: History) -> str | None:
+    """Why a conversion vote cannot be held again yet: after a rejection the probation is
+    extended (once) first, or the probationary status is cancelled (domain.md section 2)."""
+    if kind != K.CONVERSION_MEETING:
+        return None
+    rejected = history.last_rejection(K.CONVERSION_MEETING)
+    extension = history.last(K.PROBATION_EXTENDED)
+    if rejected is None or (extension and extension.on >= rejected.on):
+        return None
+    return _(
+        "The conversion vote of %(date)s did not pass. Extend the probation first (once only) "
+        "and vote again when it ends, or cancel the probationary status."
+    ) % {"date": rejected.on}
+
+
+def may_record_again(kind: str, on: datetime.date, history: History, policy: Policy) -> bool:
+    """A pre-review lapses when no member meeting passed within its time limit; the branch
+    then asks for a new one (the meeting rule says so) instead of being stuck."""
+    if kind != K.PRE_REVIEW or history.has(K.ADMISSION_MEETING):
+        return False
+    lapses = add_months(history.last(K.PRE_REVIEW).on, policy.meeting_after_prereview_months)
+    return on > lapses
+
+
+def _missing(kind: str, history: History) -> str:
+    """Why a prerequisite is not in force: never done, set aside by a rejection, or failed."""
+    for meeting_kind, redone in REDONE_AFTER_REJECTION.items():
+        rejection = history.last_rejection(meeting_kind)
+        if rejection and kind in redone:
+            return _(
+                "The vote of %(date)s rejected the candidate, who is a development target "
+                "again: “%(step)s” is done anew first."
+            ) % {"date": rejection.on, "step": StepKind(kind).label}
+    failed = history.last_failed(kind)
+    if failed is None:
+        return _("“%(step)s” comes first.") % {"step": StepKind(kind).label}
+    return _("The meeting of %(date)s did not pass: %(reason)s Hold the meeting again.") % {
+        "date": failed.on,
+        "reason": vote_result(failed.vote).reason,
+    }
+
+
+def _check_order(step: Step, history: History, policy: Policy) -> None:
     if step.on > timezone.localdate():
         _refuse(_("The date cannot be in the future."), "on")
     for kind in PREREQUISITES[step.kind]:
         before = history.last(kind)
         if before is None:
-            _refuse(_("“%(step)s” comes first.") % {"step": StepKind(kind).label})
+            _refuse(_missing(kind, history))
         if step.on < before.on:
             _refuse(
                 _("This date is before “%(step)s” (%(date)s).")
                 % {"step": StepKind(kind).label, "date": before.on},
                 "on",
             )
-    if step.kind not in REPEATABLE and history.has(step.kind):
+    _check_after_rejection(step, history)
+    if (
+        step.kind not in REPEATABLE
+        and history.has(step.kind)
+        and not may_record_again(step.kind, step.on, history, policy)
+    ):
         _refuse(_("This step is already recorded."))
     pending = step.member.development_steps.filter(kind=step.kind, approval=Approval.PENDING)
     if pending.exists():
         _refuse(_("This step is already waiting for the superior's decision."))
     if step.kind in DURING_PROBATION and any(history.has(k) for k in PROBATION_ENDED):
         _refuse(_("The probation has already ended."))
+
+
+def _check_after_rejection(step: Step, history: History) -> None:
+    """Steps done anew after a rejected admission vote come after that vote."""
+    for meeting_kind, redone in REDONE_AFTER_REJECTION.items():
+        rejected = history.last_rejection(meeting_kind)
+        if rejected and step.kind in (*redone, meeting_kind) and step.on < rejected.on:
+            _refuse(
+                _(
+                    "The vote of %(date)s rejected the candidate; the steps that lead to a "
+                    "new vote are dated after it."
+                )
+                % {"date": rejected.on},
+                "on",
+            )
 
 
 @transaction.atomic
@@ -329,7 +379,7 @@ def step_record(
     step = Step(member=member, kind=kind, on=on, recorded_by=by, **details)
     history = History.of(member)
     policy = Policy.current()
-    _check_order(step, history)
+    _check_order(step, history, policy)
     if kind in MEETINGS:
         if vote is None:
             _refuse(_("Enter the vote of the meeting."))

@@ -75,8 +75,9 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("people")
         .order_by("on", "id")
     )
-    history = services.History([s for s in steps if s.in_force])
+    history = services.History.from_steps(steps)
     pending = {s.kind for s in steps if s.approval == Approval.PENDING}
+    policy = Policy.current()
     can_write = (
         access.writable_organizations(request.user).filter(pk=member.organization_id).exists()
     )
@@ -86,15 +87,23 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "member": member,
             "steps": [(s, vote_result(s.vote) if s.vote else None) for s in steps],
+            "redone": _redone(steps, history),
             "stage": services.stage_of(member),
-            "dues": reminders.dues_of(member, steps, Policy.current()),
+            "dues": reminders.dues_of(member, steps, policy),
             "next_steps": [
-                (k, StepKind(k).label) for k in progress.possible_steps(history, pending)
+                (k, StepKind(k).label)
+                for k in progress.possible_steps(history, pending, policy, timezone.localdate())
             ]
             if can_write
             else [],
         },
     )
+
+
+def _redone(steps: list[Step], history: services.History) -> set[int]:
+    """Steps in force once but set aside by a rejecting vote: to be done again."""
+    kept = {s.pk for s in history.steps} | {s.pk for s in history.failed}
+    return {s.pk for s in steps if s.in_force and s.pk not in kept}
 
 
 @login_required

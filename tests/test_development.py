@@ -157,6 +157,7 @@ def test_no_admission_after_a_failed_vote(tree, person, walk):
     failed = Vote(should_attend=16, present=8, yes=8, no=0)
     step_record(member=person, kind=K.ADMISSION_MEETING, on=D(2025, 7, 1), vote=failed)
     refused("8", member=person, kind=K.COMMITTEE_TALK, on=D(2025, 7, 15))
+    refused("重新召开", member=person, kind=K.COMMITTEE_TALK, on=D(2025, 7, 15))
     person.refresh_from_db()
     assert person.status == Status.TARGET
 
