@@ -5,6 +5,7 @@ campaigns by the subtree they cover.
 """
 
 import io
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +23,7 @@ from partybuild.forms import add_service_errors, form_page
 from partybuild.sheets import XLSX
 
 from . import services
-from .figures import figures_by_organization
+from .figures import AppraisalFigures, figures_by_organization
 from .forms import (
     CampaignForm,
     ConcludeForm,
@@ -118,12 +119,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("organization__code"),
         50,
     ).get_page(request.GET.get("page"))
-    children = list(
-        access.scoped(root.children.all(), request.user, via="self")
-        .filter(appraisal_sheets__campaign=campaign)
-        .distinct()
-    )
-    figures = figures_by_organization(campaign, [root, *children])
+    children = _child_rows(request, campaign, root)
+    figures = figures_by_organization(campaign, [root, *(row.organization for row in children)])
+    for row in children:
+        row.figures = figures[row.organization.pk]
     return render(
         request,
         "appraisals/campaign_detail.html",
@@ -131,7 +130,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "root": root,
             "figures": figures[root.pk],
-            "child_rows": [(c, figures[c.pk]) for c in children],
+            "child_rows": children,
+            "up": _up(request, campaign, root),
             "statuses": [(s, label, status_counts.get(s, 0)) for s, label in SheetStatus.choices],
             "status": status,
             "page": page,
@@ -139,6 +139,50 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pending": _pending_dispositions(request, campaign),
         },
     )
+
+
+@dataclass
+class ChildRow:
+    """A child organization of the page's root: its subtree's sheets and figures."""
+
+    organization: Organization
+    sheets: int = 0
+    approved: int = 0
+    sheet_id: int | None = None  # a branch's own sheet, opened instead of drilling down
+    figures: AppraisalFigures | None = None
+
+
+def _child_rows(request: HttpRequest, campaign: Campaign, root: Organization) -> list[ChildRow]:
+    """Every child in the user's scope, whether or not it holds a sheet itself (a party
+    committee has none; its branches do), with its whole subtree's sheets counted."""
+    children = list(access.scoped(root.children.all(), request.user, via="self").in_tree_order())
+    key = "organization__ancestor_links__ancestor_id"
+    counts = {
+        row[key]: row
+        for row in campaign.sheets.filter(**{f"{key}__in": [c.pk for c in children]})
+        .values(key)
+        .annotate(n=Count("id"), approved=Count("id", filter=Q(status=SheetStatus.APPROVED)))
+        .order_by()
+    }
+    own_sheets = dict(
+        campaign.sheets.filter(organization__in=[c for c in children if c.is_branch]).values_list(
+            "organization_id", "pk"
+        )
+    )
+    return [
+        ChildRow(c, counts[c.pk]["n"], counts[c.pk]["approved"], own_sheets.get(c.pk))
+        if c.pk in counts
+        else ChildRow(c)
+        for c in children
+        if c.is_active or c.pk in counts
+    ]
+
+
+def _up(request: HttpRequest, campaign: Campaign, root: Organization) -> Organization | None:
+    """The level above the page's root, while it is still within the campaign and the scope."""
+    if root.pk == _figures_root(request, campaign).pk or root.parent_id is None:
+        return None
+    return access.visible_organizations(request.user).filter(pk=root.parent_id).first()
 
 
 def _pending_dispositions(request: HttpRequest, campaign: Campaign):

@@ -236,3 +236,58 @@ def test_disposition_recorded_by_the_branch_and_approved_by_the_superior(client,
     assert rows[0].member.status == "removed"
     page = client.get(reverse("appraisals:sheet_edit", args=[sheet.pk])).content.decode()
     assert "已执行" in page
+
+
+def approve_with_grades(campaign, org, grades: list[str]) -> Sheet:
+    sheet = Sheet.objects.get(campaign=campaign, organization=org)
+    for entry, grade in zip(entries(sheet), grades, strict=True):
+        entry.grade = grade
+        entry.save()
+    sheet.status = SheetStatus.APPROVED
+    sheet.save()
+    return sheet
+
+
+def child_row(page: str, code: str) -> str:
+    return re.search(rf'<tr data-testid="child-{code}">(.*?)</tr>', page, re.S).group(1)
+
+
+def cells(row: str) -> list[str]:
+    return [re.sub(r"<[^>]+>|\s", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+@pytest.mark.django_db
+def test_city_campaign_lists_each_party_committee_with_its_subtree_figures(client, cast, tree):
+    """A party committee holds no sheet itself; its line sums the sheets below it."""
+    for org, n in ((tree.b1, 3), (tree.b2, 2), (tree.b3, 1), (tree.b4, 4)):
+        for _ in range(n):
+            make_member(org)
+    campaign = campaign_open(
+        organization=tree.w, year=2025, title="全市评议", starts_on=D(2026, 1, 5),
+        ends_on=D(2026, 2, 1), deadline=D(2026, 3, 1),
+    )  # fmt: skip
+    E, Q, B = Grade.EXCELLENT, Grade.QUALIFIED, Grade.BASIC
+    approve_with_grades(campaign, tree.b1, [E, Q, Q])
+    approve_with_grades(campaign, tree.b2, [Q, B])
+    approve_with_grades(campaign, tree.b4, [Q, Q, Q, Q])  # B3's sheet is still open
+    url = reverse("appraisals:campaign_detail", args=[campaign.pk])
+    client.force_login(cast.wendy)
+    page = client.get(url).content.decode()
+    p1, p2 = cells(child_row(page, "P1")), cells(child_row(page, "P2"))
+    # name, sheets approved, should, took part, participation, then each grade (n and share)
+    assert p1[:5] == ["第一党委", "2/3", "5", "5", "100.00%"]
+    assert p1[5:] == ["1(20.00%)", "3(60.00%)", "1(20.00%)", "0(0.00%)"]
+    assert p2[:5] == ["第二党委", "1/1", "4", "4", "100.00%"]
+    assert f'href="?organization={tree.p1.pk}"' in child_row(page, "P1")
+    # drilling down: the general branch drills further, the branch opens its sheet
+    page = client.get(url, {"organization": tree.p1.pk}).content.decode()
+    assert cells(child_row(page, "G1"))[:4] == ["第一党总支", "2/2", "5", "5"]
+    b3_sheet = Sheet.objects.get(campaign=campaign, organization=tree.b3)
+    assert reverse("appraisals:sheet_edit", args=[b3_sheet.pk]) in child_row(page, "B3")
+    assert cells(child_row(page, "B3"))[1:4] == ["0/1", "0", "0"]
+    assert f'<a href="?organization={tree.w.pk}" data-testid="up">' in page
+    # Paul of P1 sees his own committee's children only, and no way up
+    client.force_login(cast.paul)
+    page = client.get(url).content.decode()
+    assert 'data-testid="child-G1"' in page and 'data-testid="child-P2"' not in page
+    assert 'data-testid="up"' not in page
