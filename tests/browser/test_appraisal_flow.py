@@ -92,3 +92,18 @@ def test_grid_by_keyboard_submission_return_and_approval(
     expect(staff.get_by_test_id("fig-participation")).to_have_text("100.00%")
     expect(staff.get_by_test_id("grade-excellent")).to_contain_text("33.33")
     expect(staff.get_by_test_id("grade-qualified")).to_contain_text("66.67")
+
+    # The working committee's page has a line per party committee and drills down to the sheet.
+    city = browser.new_context(locale="zh-CN").new_page()
+    log_in(city, base, "wendy")
+    city.goto(f"{base}/appraisals/{campaign.pk}/")
+    expect(city.get_by_test_id("child-P1")).to_contain_text("1 / 1")
+    expect(city.get_by_test_id("child-P1")).to_contain_text("100.00%")
+    expect(city.get_by_test_id("child-P2")).to_contain_text("—")
+    city.get_by_test_id("child-P1").get_by_role("link", name="第一党委").click()
+    city.get_by_test_id("child-G1").get_by_role("link", name="第一党总支").click()
+    city.get_by_test_id("child-B1").get_by_role("link", name="第一党支部").click()
+    expect(city.get_by_test_id("sheet-status")).to_have_text("已批准")
+    city.go_back()
+    city.get_by_test_id("up").click()
+    expect(city.get_by_test_id("child-B3")).to_be_visible()
