@@ -4,6 +4,9 @@
 .PHONY: run test setup lint messages worker
 
 PY := .venv/bin/python
+# The development server and the commands around it run with DEBUG on, explicitly; the
+# settings default to production's DEBUG off.
+DEV := DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -11,13 +14,13 @@ setup:
 	@scripts/setup.sh
 
 messages: setup
-	@$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv >/dev/null
+	@$(DEV) $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv >/dev/null
 
 run: setup messages
-	@$(PY) manage.py migrate --noinput -v0
-	@$(PY) manage.py seed_demo --if-empty
+	@$(DEV) $(PY) manage.py migrate --noinput -v0
+	@$(DEV) $(PY) manage.py seed_demo --if-empty
 	@echo "partybuild is at http://$(HOST):$(PORT)/ — log in as 'committee' (or another demo login above), password: partybuild-demo"
-	@$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test:
 	@scripts/test.sh
@@ -27,4 +30,4 @@ lint: setup
 	@.venv/bin/ruff format --check .
 
 worker: setup
-	@.venv/bin/celery -A partybuild worker --loglevel=info
+	@$(DEV) .venv/bin/celery -A partybuild worker --loglevel=info

@@ -43,7 +43,8 @@ class EntryForm(forms.ModelForm):
             else:
                 widget.attrs["class"] = "form-control form-control-sm"
             if name.startswith("votes_"):
-                widget.attrs.update(min=0, style="width: 4.5rem")
+                widget.attrs.update(min=0)
+                widget.attrs["class"] += " votes-input"
             widget.attrs["aria-label"] = f"{self.instance.member.name} {field.label}"
 
     def values(self) -> dict:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partybuild.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only")
 
 import django
 

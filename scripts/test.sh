@@ -8,6 +8,8 @@ started=$(date +%s)
 scripts/system-packages.sh
 scripts/setup.sh
 PY=.venv/bin/python
+# Management commands here run on the test settings (DEBUG off, a test key), as the suite does.
+export DJANGO_SETTINGS_MODULE=partybuild.test_settings
 
 echo "== lint"
 .venv/bin/ruff check .

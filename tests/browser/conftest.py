@@ -62,3 +62,17 @@ def _connections_closed_after_each_request():
     from django.db import connections
 
     connections["default"].settings_dict["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violations(page):
+    """Every page works under the Content-Security-Policy: no inline script or style."""
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield
+    assert not violations, violations

@@ -1,0 +1,70 @@
+"""The audit trail: who did what, when, from where, to which object. Kept, never edited."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    LOGIN = "login", _("logged in")
+    LOGIN_FAILED = "login_failed", _("failed login")
+    LOCKOUT = "lockout", _("locked out")
+    LOGOUT = "logout", _("logged out")
+    SESSION_EXPIRED = "session_expired", _("session expired")
+    PASSWORD_CHANGED = "password_changed", _("changed own password")
+    ACCOUNT_CREATED = "account_created", _("account created")
+    ACCOUNT_DEACTIVATED = "account_deactivated", _("account deactivated")
+    ACCOUNT_REACTIVATED = "account_reactivated", _("account reactivated")
+    PASSWORD_RESET = "password_reset", _("password reset")
+    ROLE_GRANTED = "role_granted", _("role granted")
+    ROLE_REVOKED = "role_revoked", _("role revoked")
+    ID_REVEALED = "id_revealed", _("full ID number viewed")
+    ID_CHANGED = "id_changed", _("ID number changed")
+    EXPORT = "export", _("export")
+    IMPORT = "import", _("import")
+    APPROVAL = "approval", _("approval")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Audit events are never changed.")
+
+    def delete(self):
+        raise TypeError("Audit events are never deleted.")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("user"),
+    )  # fmt: skip
+    username = models.CharField(_("login name"), max_length=150, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object"), max_length=40, blank=True)
+    summary = models.CharField(_("what"), max_length=300, blank=True)
+    # The organization whose scope the action concerned (no foreign key: an event outlives
+    # the organization and this table sits below the organizations app).
+    organization_id = models.BigIntegerField(_("organization"), null=True, blank=True)
+    detail = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"], name="audit_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Audit events are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are never deleted.")
