@@ -19,7 +19,9 @@ from django.views.decorators.http import require_POST
 
 from organizations import access
 from organizations.models import Kind, Organization
+from partybuild import audit
 from partybuild.forms import add_service_errors, form_page
+from partybuild.models import Action
 from partybuild.sheets import XLSX
 
 from . import services
@@ -306,6 +308,10 @@ def sheet_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def sheet_template(request: HttpRequest, pk: int) -> FileResponse:
     sheet = _sheet(request, pk)
+    audit.record(
+        request, Action.EXPORT, obj=sheet, summary=_("appraisal sheet"),
+        organization_id=sheet.organization_id, rows=sheet.entries.count(),
+    )  # fmt: skip
     stream = io.BytesIO()
     write_sheet_template(stream, sheet)
     stream.seek(0)

@@ -65,8 +65,10 @@ class MemberFilter(django_filters.FilterSet):
         if not value:
             return queryset
         number = normalize_id_number(value)
-        if number[:17].isdigit() and len(number) >= 6:
-            return queryset.filter(id_number__startswith=number)
+        if number[:17].isdigit() and len(number) == 18:
+            # The whole number only: a prefix search would let anyone rebuild the numbers of
+            # their scope digit by digit.
+            return queryset.filter(id_number=number)
         return queryset.filter(Q(name__contains=value) | Q(phone=value))
 
     def filter_status(self, queryset, name, value):

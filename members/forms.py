@@ -121,6 +121,45 @@ class MemberForm(forms.ModelForm):
             self.add_error("converted_on", _("A full member needs a date of conversion."))
 
 
+class MemberEditForm(MemberForm):
+    """Personal data of a registered person. The ID number is never printed in the form:
+    changing it is a deliberate act in a field of its own that starts empty (and is logged)."""
+
+    new_id_number = forms.CharField(
+        label=gettext_lazy("new resident ID number"),
+        required=False,
+        max_length=24,
+        help_text=gettext_lazy("Only to correct the registered number; leave empty otherwise."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    class Meta(MemberForm.Meta):
+        fields = [f for f in PERSONAL_FIELDS if f != "id_number"]
+
+    def clean_new_id_number(self) -> str:
+        value = self.cleaned_data.get("new_id_number", "").strip()
+        if not value:
+            return ""
+        number = parse_id_number(value).number
+        if Member.objects.filter(id_number=number).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("This ID number is registered for another person."))
+        return number
+
+    def clean(self):
+        self.cleaned_data["id_number"] = (
+            self.cleaned_data.get("new_id_number") or self.instance.id_number
+        )
+        return super().clean()
+
+    def save(self, commit=True):
+        member = super().save(commit=False)
+        if self.cleaned_data.get("new_id_number"):
+            member.id_number = self.cleaned_data["new_id_number"]
+        if commit:
+            member.save()
+        return member
+
+
 class MemberCreateForm(MemberForm):
     """A new person: personal data plus where and in which status they start."""
 

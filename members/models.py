@@ -98,11 +98,20 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
     return day.year - birth_date.year - int(before_birthday)
 
 
+MASK_KEEP_START, MASK_KEEP_END = 3, 2
+
+
 def mask_id_number(id_number: str) -> str:
-    """Keep the area code and the last four characters: 110105********002X."""
-    if len(id_number) < 10:
+    """Keep the first 3 and the last 2 characters: 110*************2X.
+
+    The birth date (characters 7-14) is shown beside the number in lists and exports, so a
+    mask that hid only those could be undone; this one leaves the rest of the area code and
+    two digits of the sequence unknown, which no shown column gives back.
+    """
+    if len(id_number) <= MASK_KEEP_START + MASK_KEEP_END:
         return "*" * len(id_number)
-    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+    hidden = len(id_number) - MASK_KEEP_START - MASK_KEEP_END
+    return id_number[:MASK_KEEP_START] + "*" * hidden + id_number[-MASK_KEEP_END:]
 
 
 class MembershipRecordQuerySet(models.QuerySet):

@@ -1,7 +1,6 @@
 """Member registry pages. Every lookup goes through organizations.access."""
 
 import io
-import logging
 import tempfile
 
 from django.conf import settings
@@ -17,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from appraisals.history import grade_history
 from organizations import access
+from partybuild import audit
 from partybuild.forms import add_service_errors, form_page
+from partybuild.models import Action
 from partybuild.sheets import XLSX
 from reports.services import job_start
 
@@ -26,15 +27,13 @@ from .filters import MemberFilter
 from .forms import (
     LeaveForm,
     MemberCreateForm,
-    MemberForm,
+    MemberEditForm,
     MoveForm,
     RosterImportForm,
     StatusChangeForm,
 )
 from .history import change_history
-from .models import IdNumberDisclosure, Member
-
-audit = logging.getLogger("partybuild.audit")
+from .models import IdNumberDisclosure, Member, mask_id_number
 
 
 def _member(request: HttpRequest, pk: int, *, write: bool = False) -> Member:
@@ -101,10 +100,14 @@ def _detail_context(request: HttpRequest, member: Member, *, full_id: bool = Fal
 @login_required
 @require_POST
 def member_id_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show the full ID number once, and log who saw it."""
-    member = _member(request, pk)
+    """Show the full ID number once, and log who saw it. Only those who may change the
+    person's record may see the number whole; viewers see the mask only."""
+    member = _member(request, pk, write=True)
     IdNumberDisclosure.objects.create(user=request.user, member=member, purpose="member page")
-    audit.info("user %s viewed the full ID number of member %s", request.user.pk, member.pk)
+    audit.record(
+        request, Action.ID_REVEALED, obj=member, summary=member.name,
+        organization_id=member.organization_id,
+    )  # fmt: skip
     return render(
         request, "members/member_detail.html", _detail_context(request, member, full_id=True)
     )
@@ -140,13 +143,21 @@ def member_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk, write=True)
-    form = MemberForm(request.POST or None, instance=member)
+    old_number = member.id_number
+    form = MemberEditForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         if form.has_changed():
-            fields = set(form.changed_data) | {"birth_date", "gender"}
-            services.member_update(
-                member=form.save(commit=False), fields=sorted(fields), by=request.user
-            )
+            member = form.save(commit=False)
+            fields = (set(form.changed_data) - {"new_id_number"}) | {"birth_date", "gender"}
+            if member.id_number != old_number:
+                fields.add("id_number")
+            services.member_update(member=member, fields=sorted(fields), by=request.user)
+            if "id_number" in fields:
+                audit.record(
+                    request, Action.ID_CHANGED, obj=member,
+                    organization_id=member.organization_id,
+                    summary=f"{mask_id_number(old_number)} → {member.masked_id_number}",
+                )  # fmt: skip
         messages.success(request, _("Member saved."))
         return redirect("members:member_detail", pk=member.pk)
     return form_page(
@@ -255,7 +266,12 @@ def member_export(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The filters are not valid."))
         return redirect("members:member_list")
     members = member_filter.qs
-    if members.count() > settings.ROSTER_EXPORT_INLINE_LIMIT:
+    rows = members.count()
+    audit.record(
+        request, Action.EXPORT, summary=_("roster"), rows=rows, full_id_numbers=False,
+        filters={k: v for k, v in request.GET.items() if k != "page"},
+    )  # fmt: skip
+    if rows > settings.ROSTER_EXPORT_INLINE_LIMIT:
         job = job_start(kind="roster_export", user=request.user, params=request.GET.dict())
         return redirect("reports:job_detail", pk=job.pk)
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it

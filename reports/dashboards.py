@@ -21,6 +21,8 @@ from development.figures import DevelopmentFigures, PlanProgress
 from development.models import DevelopmentPlan
 from organizations import access
 from organizations.models import BRANCH_KINDS, Organization, OrganizationClosure
+from partybuild import audit
+from partybuild.models import Action
 from partybuild.sheets import XLSX
 
 from . import figures as f
@@ -273,6 +275,10 @@ def yearly(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     _row(request, snapshot, org)  # in scope
     size = OrganizationClosure.objects.filter(ancestor=org).count()
+    audit.record(
+        request, Action.EXPORT, obj=org, summary=_("yearly workbook"), organization_id=org.pk,
+        as_of=snapshot.as_of.isoformat(), organizations=size,
+    )  # fmt: skip
     if size > settings.YEARLY_INLINE_LIMIT:
         params = {"organization": org.pk, "as_of": snapshot.as_of.isoformat()}
         job = job_start(kind="yearly_report", user=request.user, params=params)

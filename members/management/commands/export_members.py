@@ -1,4 +1,3 @@
-import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -6,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from members.models import Member
 from members.roster import write_roster
 from organizations.models import Organization
-
-audit = logging.getLogger("partybuild.audit")
+from partybuild import audit
+from partybuild.models import Action
 
 
 class Command(BaseCommand):
@@ -33,6 +32,8 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot write {file}: {exc.strerror}") from exc
         elapsed = time.perf_counter() - started
-        if full_id_numbers:
-            audit.info("full ID numbers of %s members of %s exported to %s", count, org.code, file)
+        audit.record(
+            None, Action.EXPORT, obj=org, summary="export_members", username="(command line)",
+            organization_id=org.pk, rows=count, full_id_numbers=full_id_numbers, file=file,
+        )  # fmt: skip
         self.stdout.write(f"Exported {count} members of {org.name} to {file} in {elapsed:.1f} s.")
