@@ -21,6 +21,7 @@ from members.services import member_leave
 from organizations.models import Organization, Policy
 from organizations.models import Status as OrgStatus
 from partybuild.dates import add_months
+from partybuild.integrity import refuse_duplicates
 
 from .models import (
     FULL_MEMBERS_ONLY,
@@ -84,7 +85,9 @@ def campaign_open(*, organization: Organization, by=None, **fields) -> Campaign:
         org_id: Sheet(campaign=campaign, organization_id=org_id, year=campaign.year)
         for org_id in sorted({r[0] for r in records})
     }
-    bulk_create_with_history(list(sheets.values()), Sheet, batch_size=2000, default_user=by)
+    message = _("A campaign for %(year)s over these organizations was opened at the same moment.")
+    with refuse_duplicates(message % {"year": campaign.year}):
+        bulk_create_with_history(list(sheets.values()), Sheet, batch_size=2000, default_user=by)
     sheet_ids = dict(Sheet.objects.filter(campaign=campaign).values_list("organization_id", "pk"))
     entries = [
         Entry(sheet_id=sheet_ids[org_id], member_id=member_id,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from organizations.models import Organization
+from partybuild.integrity import refuse_duplicates
 
 from .choices import (
     CURRENT_STATUSES,
@@ -28,6 +29,29 @@ _STEP_EVENTS = {
     Status.FULL: Event.CONVERTED,
 }
 _ORDER = [Status.APPLICANT, Status.ACTIVIST, Status.TARGET, Status.PROBATIONARY, Status.FULL]
+
+
+def _lock(member: Member) -> None:
+    """Lock the person's row for this transaction and check that the caller's copy still
+    holds what the database holds: of two changes submitted at the same moment, the second
+    is refused instead of being applied to a state that no longer exists (the kept
+    per-organization counts would drift)."""
+    current = (
+        Member.objects.select_for_update()
+        .only("status", "organization_id", "left_on")
+        .get(pk=member.pk)
+    )
+    if (current.status, current.organization_id, current.left_on) != (
+        member.status,
+        member.organization_id,
+        member.left_on,
+    ):
+        raise ValidationError(
+            _(
+                "This person's record was changed by someone else meanwhile. Reload the page "
+                "to see the change, then try again."
+            )
+        )
 
 
 def _check_date(on: datetime.date) -> None:
@@ -87,7 +111,8 @@ def member_create(
         raise ValidationError({"status": _("A new record must have a current status.")})
     _check_organization_accepts(member.organization)
     member._history_user = by
-    member.save()
+    with refuse_duplicates(_("This ID number is registered already."), "id_number"):
+        member.save()
     tally_add(organization_id=member.organization_id, status=member.status, delta=1)
     MembershipRecord.objects.create(
         member=member,
@@ -100,13 +125,16 @@ def member_create(
     return member
 
 
+@transaction.atomic
 def member_update(*, member: Member, fields: list[str], by=None) -> Member:
     """Save personal data. Status and organization have their own dated services."""
     forbidden = {"status", "organization", "left_on"} & set(fields)
     if forbidden:
         raise ValueError(f"use the dated services to change {sorted(forbidden)}")
+    _lock(member)
     member._history_user = by
-    member.save(update_fields=fields)
+    with refuse_duplicates(_("This ID number is registered for another person."), "id_number"):
+        member.save(update_fields=fields)
     return member
 
 
@@ -116,6 +144,7 @@ def member_change_status(
 ) -> Member:
     """Move a current member to another current status from a date on."""
     _check_date(on)
+    _lock(member)
     if member.status not in CURRENT_STATUSES:
         raise ValidationError(_("This person has left; re-register them to change their status."))
     if status not in CURRENT_STATUSES:
@@ -151,6 +180,7 @@ def member_move(
 ) -> Member:
     """Move a current member to another organization of the system from a date on."""
     _check_date(on)
+    _lock(member)
     if member.status not in CURRENT_STATUSES:
         raise ValidationError(_("This person has left and cannot be moved."))
     if organization.pk == member.organization_id:
@@ -176,6 +206,7 @@ def member_move(
 def member_leave(*, member: Member, status: str, on: datetime.date, reason: str, by=None) -> Member:
     """Record that a person left the registry's care. Nothing is deleted."""
     _check_date(on)
+    _lock(member)
     if status not in LEFT_STATUSES:
         raise ValidationError({"status": _("Choose how the person left.")})
     if member.status not in CURRENT_STATUSES:

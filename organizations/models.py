@@ -183,6 +183,12 @@ class Position(models.Model):
                 name="one_open_holder_per_single_post",
                 violation_error_message=_("This post already has a current holder."),
             ),
+            models.UniqueConstraint(
+                fields=["organization", "post", "member"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_post_per_member",
+                violation_error_message=_("This member already holds this post."),
+            ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                 name="position_ends_after_start",

@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from members.choices import CURRENT_STATUSES
 from members.models import OrganizationTally
 from partybuild.dates import add_years
+from partybuild.integrity import refuse_duplicates
 
 from .models import (
     ALLOWED_PARENT_KINDS,
@@ -114,7 +115,8 @@ def organization_prepare(organization: Organization) -> None:
 def organization_create(*, organization: Organization) -> Organization:
     """Save a new organization and link it into the tree."""
     organization_prepare(organization)
-    organization.save()
+    with refuse_duplicates(_("An organization with this code exists already."), "code"):
+        organization.save()
     _link_into_tree(organization)
     OrganizationTally.objects.create(organization=organization)
     return organization
@@ -266,7 +268,13 @@ def organization_dissolve(*, organization: Organization, on: datetime.date) -> O
 
 @transaction.atomic
 def position_assign(*, position: Position) -> Position:
-    """Give a post to a member of the organization; one current holder per single post."""
+    """Give a post to a member of the organization; one current holder per single post, and
+    a member holds a post once at a time."""
+    held = Position.objects.current(position.started_on).filter(
+        organization_id=position.organization_id, post=position.post, member_id=position.member_id
+    )
+    if held.exclude(pk=position.pk).exists():
+        raise ValidationError({"member": _("This member already holds this post.")})
     if position.post in SINGLE_POSTS:
         taken = Position.objects.current(position.started_on).filter(
             organization_id=position.organization_id, post=position.post
@@ -277,7 +285,8 @@ def position_assign(*, position: Position) -> Position:
             raise ValidationError(
                 {"post": _("This post already has a current holder; end that term first.")}
             )
-    position.save()
+    with refuse_duplicates(_("This post was given at the same moment by someone else.")):
+        position.save()
     return position
 
 
