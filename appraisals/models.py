@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partybuild.validators import no_control_characters
+
 
 class Grade(models.TextChoices):
     EXCELLENT = "excellent", _("excellent")
@@ -49,7 +51,7 @@ class Campaign(models.Model):
         verbose_name=_("organization"),
     )  # fmt: skip
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(_("title"), max_length=120, validators=[no_control_characters])
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))
     deadline = models.DateField(_("deadline for submissions"))
@@ -125,7 +127,9 @@ class Entry(models.Model):
     exemption = models.CharField(
         _("exempted because"), max_length=16, choices=Exemption.choices, blank=True
     )
-    exemption_note = models.CharField(_("exemption note"), max_length=200, blank=True)
+    exemption_note = models.CharField(
+        _("exemption note"), max_length=200, blank=True, validators=[no_control_characters]
+    )
     self_assessment = models.BooleanField(_("self-assessment done"), default=False)
     mutual_evaluation = models.BooleanField(_("mutual evaluation done"), default=False)
     votes_excellent = models.PositiveIntegerField(_("votes: excellent"), default=0)
@@ -133,7 +137,9 @@ class Entry(models.Model):
     votes_basic = models.PositiveIntegerField(_("votes: basically qualified"), default=0)
     votes_unqualified = models.PositiveIntegerField(_("votes: unqualified"), default=0)
     grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices, blank=True)
-    remark = models.CharField(_("remark"), max_length=300, blank=True)
+    remark = models.CharField(
+        _("remark"), max_length=300, blank=True, validators=[no_control_characters]
+    )
 
     history = HistoricalRecords()
 

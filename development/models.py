@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partybuild.validators import no_control_characters
+
 
 class StepKind(models.TextChoices):
     """The steps of the 2026 rules, numbered as there (domain.md section 2)."""
@@ -89,7 +91,7 @@ class Step(models.Model):
     )
     kind = models.CharField(_("step"), max_length=32, choices=StepKind.choices)
     on = models.DateField(_("date"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[no_control_characters])
     attachment = models.FileField(_("attachment"), upload_to="development/%Y/", blank=True)
     channel = models.CharField(
         _("recommended by"), max_length=20, choices=Channel.choices, blank=True

@@ -11,6 +11,7 @@ from organizations.forms import organization_field
 from organizations.models import Organization
 from partybuild.dates import add_years
 from partybuild.forms import DATE_WIDGET, submit_helper
+from partybuild.validators import no_control_characters
 
 from .choices import CURRENT_STATUSES, LEFT_STATUSES, PARTY_MEMBER_STATUSES, Event, Status
 from .idnumber import check_matches_record, parse_id_number
@@ -245,7 +246,9 @@ class LeaveForm(forms.Form):
     on = forms.DateField(
         label=gettext_lazy("date left"), widget=DATE_WIDGET, validators=[check_not_future]
     )
-    reason = forms.CharField(label=gettext_lazy("reason"), max_length=200)
+    reason = forms.CharField(
+        label=gettext_lazy("reason"), max_length=200, validators=[no_control_characters]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

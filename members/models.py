@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partybuild.validators import no_control_characters
+
 from .choices import (
     CURRENT_STATUSES,
     ETHNIC_GROUPS,
@@ -31,14 +33,16 @@ class MemberQuerySet(models.QuerySet):
 
 
 class Member(models.Model):
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("name"), max_length=60, validators=[no_control_characters])
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ETHNIC_GROUPS, default=HAN)
     birth_date = models.DateField(_("birth date"))
     id_number = models.CharField(_("resident ID number"), max_length=18, unique=True)
     education = models.CharField(_("education"), max_length=20, choices=Education.choices)
     occupation = models.CharField(_("occupation"), max_length=20, choices=Occupation.choices)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(
+        _("phone"), max_length=20, blank=True, validators=[no_control_characters]
+    )
     joined_on = models.DateField(
         _("date joined the party"),
         null=True,
@@ -48,10 +52,14 @@ class Member(models.Model):
     converted_on = models.DateField(_("date of conversion"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     left_on = models.DateField(_("date left"), null=True, blank=True)
-    leave_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+    leave_reason = models.CharField(
+        _("reason for leaving"), max_length=200, blank=True, validators=[no_control_characters]
+    )
     is_retired = models.BooleanField(_("retired"), default=False)
     is_floating = models.BooleanField(_("floating member"), default=False)
-    floating_whereabouts = models.CharField(_("where (floating)"), max_length=120, blank=True)
+    floating_whereabouts = models.CharField(
+        _("where (floating)"), max_length=120, blank=True, validators=[no_control_characters]
+    )
     organization = models.ForeignKey(
         "organizations.Organization",
         verbose_name=_("organization"),

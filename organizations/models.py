@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from partybuild.validators import no_control_characters
+
 
 class Kind(models.TextChoices):
     WORKING_COMMITTEE = "working_committee", _("working committee")
@@ -64,8 +66,12 @@ class OrganizationQuerySet(models.QuerySet):
 
 
 class Organization(models.Model):
-    name = models.CharField(pgettext_lazy("organization", "name"), max_length=120)
-    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(
+        pgettext_lazy("organization", "name"), max_length=120, validators=[no_control_characters]
+    )
+    code = models.CharField(
+        _("code"), max_length=32, unique=True, validators=[no_control_characters]
+    )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
@@ -75,7 +81,9 @@ class Organization(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    unit = models.CharField(_("unit (organ)"), max_length=120, blank=True)
+    unit = models.CharField(
+        _("unit (organ)"), max_length=120, blank=True, validators=[no_control_characters]
+    )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     term_elected_on = models.DateField(_("current term elected on"), null=True, blank=True)
     term_years = models.PositiveSmallIntegerField(_("term length (years)"), null=True, blank=True)

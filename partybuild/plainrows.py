@@ -27,6 +27,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import WorksheetWriter, create_temporary_file
 
+from .cells import clean_text, keep_text
+
 MAX_TEXT = 32767  # Excel's limit; openpyxl cuts longer text to it as well
 _PLAIN = frozenset({str, int, decimal.Decimal, datetime.date, bool, type(None)})
 _NEEDS_CARE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f&<>\r]")
@@ -43,8 +45,7 @@ def add_sheet(workbook: Workbook, title: str) -> WriteOnlyWorksheet:
 
 
 class NotPlain(Exception):
-    """The row needs openpyxl's own path: it has row dimensions, or text XML cannot carry
-    (for which openpyxl raises its error)."""
+    """The row needs openpyxl's own path: it has row dimensions of its own."""
 
 
 class _PlainRow(list):
@@ -61,11 +62,14 @@ class PlainRowsWorksheet(WriteOnlyWorksheet):
         plain = isinstance(values, (list, tuple)) and all(type(v) in _PLAIN for v in values)
         if plain and self._writer.fast:
             return _PlainRow(values)
-        return super()._values_to_row(values, row_idx)
+        return self.openpyxl_cells(values, row_idx)
 
     def openpyxl_cells(self, values, row_idx):
-        """The row as openpyxl's own cells, for its own writer."""
-        return super()._values_to_row(list(values), row_idx)
+        """The row as openpyxl's own cells, for its own writer (by partybuild.cells' rules)."""
+        values = [clean_text(v) for v in values]
+        for cell in super()._values_to_row(values, row_idx):
+            keep_text(cell, values[cell.column - 1])
+            yield cell
 
 
 class PlainRowsWriter(WorksheetWriter):
@@ -136,8 +140,7 @@ def text_xml(value: str) -> str:
     value = value[:MAX_TEXT]
     if not _NEEDS_CARE.search(value):
         return value
-    if ILLEGAL_CHARACTERS_RE.search(value):
-        raise NotPlain
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)  # what no workbook can hold is dropped
     return escape(value, _ENTITIES)
 
 

@@ -20,6 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from . import plainrows
+from .cells import safe_title
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT, DATE, CHOICE, BOOL, INT = "text", "date", "choice", "bool", "int"
@@ -205,7 +206,7 @@ def write_sheet(
 ) -> int:
     """Write a header and rows in openpyxl's write-only mode; returns the row count."""
     workbook = Workbook(write_only=True)
-    sheet = plainrows.add_sheet(workbook, title[:31])
+    sheet = plainrows.add_sheet(workbook, safe_title(title))
     for i, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = column.width
     sheet.freeze_panes = "A2"

@@ -27,6 +27,7 @@ from appraisals.models import Disposition, DispositionKind, Outcome, SheetStatus
 from members.choices import PARTY_MEMBER_STATUSES, Event
 from members.models import MembershipRecord
 from organizations.models import Organization
+from partybuild.cells import Formula, put
 from partybuild.dates import add_years
 
 from . import figures as f
@@ -100,7 +101,7 @@ class Writer:
         self.columns = len(widths)
 
     def title(self, text: str) -> None:
-        self.sheet.cell(self.row, 1, text).font = TITLE
+        put(self.sheet, self.row, 1, text).font = TITLE
         self.sheet.merge_cells(
             start_row=self.row, start_column=1, end_row=self.row, end_column=self.columns
         )
@@ -108,7 +109,7 @@ class Writer:
 
     def header(self, *labels: str, freeze: bool = False) -> None:
         for i, label in enumerate(labels, start=1):
-            cell = self.sheet.cell(self.row, i, label)
+            cell = put(self.sheet, self.row, i, label)
             cell.font, cell.fill, cell.border = BOLD, HEADER_FILL, BOX
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         if freeze and self.sheet.freeze_panes is None:
@@ -117,7 +118,7 @@ class Writer:
 
     def line(self, *values, formats: dict[int, str] | None = None, bold: bool = False) -> int:
         for i, value in enumerate(values, start=1):
-            cell = self.sheet.cell(self.row, i, _cell_value(value))
+            cell = put(self.sheet, self.row, i, _cell_value(value))
             cell.border = BOX
             if bold:
                 cell.font = BOLD
@@ -128,7 +129,7 @@ class Writer:
 
     def section(self, text: str) -> None:
         self.row += 1
-        cell = self.sheet.cell(self.row, 1, text)
+        cell = put(self.sheet, self.row, 1, text)
         cell.font = BOLD
         self.sheet.merge_cells(
             start_row=self.row, start_column=1, end_row=self.row, end_column=self.columns
@@ -142,7 +143,7 @@ class Writer:
         for r in rows:
             self.line(r.label, r.count, _fraction(r.share), formats=fmt)
         if total:
-            self.line(total, f"=SUM(B{first}:B{self.row - 1})", None, bold=True)
+            self.line(total, Formula(f"=SUM(B{first}:B{self.row - 1})"), None, bold=True)
 
 
 def _fraction(share: Decimal | None) -> Decimal | None:
@@ -206,15 +207,15 @@ def _totals(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures) ->
     first = w.row
     for event in ARRIVALS:
         w.line(_arrival_label(event), change.arrivals.get(event, 0))
-    arrived = w.line(_("arrived in all"), f"=SUM(B{first}:B{w.row - 1})", bold=True)
+    arrived = w.line(_("arrived in all"), Formula(f"=SUM(B{first}:B{w.row - 1})"), bold=True)
     w.section(_("left"))
     first = w.row
     for event in DEPARTURES:
         w.line(_departure_label(event), change.departures.get(event, 0))
-    left = w.line(_("left in all"), f"=SUM(B{first}:B{w.row - 1})", bold=True)
+    left = w.line(_("left in all"), Formula(f"=SUM(B{first}:B{w.row - 1})"), bold=True)
     w.row += 1
     as_of = snapshot.as_of.isoformat()
-    w.line(_("party members on %(day)s") % {"day": as_of}, f"=B{start}+B{arrived}-B{left}",
+    w.line(_("party members on %(day)s") % {"day": as_of}, Formula(f"=B{start}+B{arrived}-B{left}"),
            bold=True)  # fmt: skip
     w.line(_("of them full members"), row.full)
     w.line(_("of them probationary members"), row.probationary)
@@ -362,7 +363,7 @@ def _children(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures) 
         w.line(code, name, *_child_values(figures),
                formats={11: PERCENT_1, 12: PERCENT_1, 13: PERCENT_1})  # fmt: skip
     last = w.row - 1
-    sums = [f"=SUM({get_column_letter(i)}{first}:{get_column_letter(i)}{last})"
+    sums = [Formula(f"=SUM({get_column_letter(i)}{first}:{get_column_letter(i)}{last})")
             for i in range(3, 11)]  # fmt: skip
     total = f.RATIO_BY_KEY
     w.line(organization.code, _("total"), *sums, _fraction(total["women"].of(row)),
