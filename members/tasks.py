@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from organizations import access
-from reports.services import job_filename, job_run
+from partybuild.jobs import job_filename, job_run
 
 from . import roster
 from .filters import MemberFilter

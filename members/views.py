@@ -18,11 +18,11 @@ from appraisals.history import grade_history
 from organizations import access
 from partybuild import audit
 from partybuild.forms import add_service_errors, form_page
+from partybuild.jobs import job_start
 from partybuild.models import Action
 from partybuild.sheets import XLSX
-from reports.services import job_start
 
-from . import roster, services
+from . import roster, services, tasks
 from .filters import MemberFilter
 from .forms import (
     LeaveForm,
@@ -272,8 +272,9 @@ def member_export(request: HttpRequest) -> HttpResponse:
         filters={k: v for k, v in request.GET.items() if k != "page"},
     )  # fmt: skip
     if rows > settings.ROSTER_EXPORT_INLINE_LIMIT:
-        job = job_start(kind="roster_export", user=request.user, params=request.GET.dict())
-        return redirect("reports:job_detail", pk=job.pk)
+        job = job_start(task=tasks.roster_export, kind="roster_export", user=request.user,
+                        params=request.GET.dict())  # fmt: skip
+        return redirect("jobs:job_detail", pk=job.pk)
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     roster.write_roster(spool, members)
     spool.seek(0)

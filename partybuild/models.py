@@ -1,4 +1,4 @@
-"""The audit trail: who did what, when, from where, to which object. Kept, never edited."""
+"""What every app shares: the audit trail (kept, never edited) and background jobs."""
 
 from django.conf import settings
 from django.db import models
@@ -68,3 +68,36 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are never deleted.")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class Job(models.Model):
+    """Work too long for a request (an export, an import), run by a worker for its user.
+
+    The user who started it is the only one who sees it. An export leaves a `file`; an
+    import reads its `upload` and leaves its outcome in `result`.
+    """
+
+    kind = models.CharField(_("kind"), max_length=32)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    params = models.JSONField(default=dict)
+    status = models.CharField(
+        _("status"), max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"

@@ -4,6 +4,17 @@ from django.urls import include, path
 
 from organizations.views import home
 
+from . import views
+
+jobs = (
+    [
+        path("<int:pk>/", views.job_detail, name="job_detail"),
+        path("<int:pk>/status/", views.job_status, name="job_status"),
+        path("<int:pk>/download/", views.job_download, name="job_download"),
+    ],
+    "jobs",
+)
+
 urlpatterns = [
     path("", home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -14,5 +25,6 @@ urlpatterns = [
     path("development/", include("development.urls")),
     path("appraisals/", include("appraisals.urls")),
     path("reports/", include("reports.urls")),
+    path("jobs/", include(jobs)),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,7 @@ from development.models import DevelopmentPlan
 from organizations import access
 from organizations.models import BRANCH_KINDS, Organization, OrganizationClosure
 from partybuild import audit
+from partybuild.jobs import job_filename, job_start
 from partybuild.models import Action
 from partybuild.sheets import XLSX
 
@@ -29,8 +30,7 @@ from . import figures as f
 from .dimensions import BY_NAME, group
 from .engine import FLAG_COLUMNS
 from .models import Figures, JobStatus, Snapshot, StatsRun
-from .services import job_filename, job_start
-from .tasks import changed_since, request_recompute
+from .tasks import changed_since, request_recompute, yearly_report
 from .yearly import write_workbook
 
 PAGE_SIZE = 50
@@ -281,8 +281,8 @@ def yearly(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
     if size > settings.YEARLY_INLINE_LIMIT:
         params = {"organization": org.pk, "as_of": snapshot.as_of.isoformat()}
-        job = job_start(kind="yearly_report", user=request.user, params=params)
-        return redirect("reports:job_detail", job.pk)
+        job = job_start(task=yearly_report, kind="yearly_report", user=request.user, params=params)
+        return redirect("jobs:job_detail", job.pk)
     stream = io.BytesIO()
     write_workbook(stream, organization=org, snapshot=snapshot, user=request.user)
     response = HttpResponse(stream.getvalue(), content_type=XLSX)

@@ -16,11 +16,12 @@ from django.utils import timezone
 from organizations import access
 from organizations.models import Organization
 from partybuild.celery import app
+from partybuild.jobs import job_filename, job_run
+from partybuild.models import Job, JobStatus
 
 from . import engine
 from .figures import current_snapshot
-from .models import Job, JobStatus, RunTrigger, StatsRun
-from .services import job_filename, job_run
+from .models import RunTrigger, StatsRun
 from .yearly import write_workbook
 
 CHANGED_KEY = "stats:data-changed-at"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboards, views
+from . import dashboards
 
 app_name = "reports"
 urlpatterns = [
@@ -12,7 +12,4 @@ urlpatterns = [
     path("ratios/", dashboards.ratios, name="ratios"),
     path("<int:pk>/ratios/", dashboards.ratios, name="ratios_of"),
     path("runs/<int:pk>/", dashboards.run_status, name="run_status"),
-    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
-    path("jobs/<int:pk>/status/", views.job_status, name="job_status"),
-    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
 ]

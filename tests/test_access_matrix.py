@@ -219,11 +219,11 @@ def test_viewer_cannot_change_anything_by_post(client, cast, tree, people):
 
 @pytest.mark.django_db
 def test_job_of_another_user_is_not_found(client, cast):
-    from reports.models import Job
+    from partybuild.models import Job
 
     job = Job.objects.create(kind="roster_export", user=cast.wendy)
     client.force_login(cast.paul)
-    for name in ("reports:job_detail", "reports:job_status", "reports:job_download"):
+    for name in ("jobs:job_detail", "jobs:job_status", "jobs:job_download"):
         assert client.get(reverse(name, args=[job.pk])).status_code == 404
 
 

@@ -175,10 +175,10 @@ def test_large_export_becomes_a_job_with_a_download(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(reverse("members:member_export"))
     assert response.status_code == 302
-    from reports.models import Job
+    from partybuild.models import Job
 
     job = Job.objects.get()
     assert job.status == "done", job.error
-    download = client.get(reverse("reports:job_download", args=[job.pk]))
+    download = client.get(reverse("jobs:job_download", args=[job.pk]))
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     assert sheet.max_row == 5  # header + one member in each of four branches

@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 from members.choices import Gender, Status
 from members.services import member_leave, member_move
 from organizations.models import Organization, Role, UserRole
+from partybuild.models import Job
 from reports import dashboards
-from reports.models import Figures, Job, JobStatus, Snapshot, StatsRun
+from reports.models import Figures, JobStatus, Snapshot, StatsRun
 from reports.tasks import CHANGED_KEY, request_recompute
 from reports.yearly import year_change
 
@@ -263,10 +264,10 @@ def test_a_large_workbook_is_written_by_a_job(client, cast, branches, settings):
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.get(reverse("reports:yearly", args=[branches.w.pk]))
     job = Job.objects.get()
-    assert response["Location"] == reverse("reports:job_detail", args=[job.pk])
+    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
     job.refresh_from_db()
     assert job.status == JobStatus.DONE, job.error
-    download = client.get(reverse("reports:job_download", args=[job.pk]))
+    download = client.get(reverse("jobs:job_download", args=[job.pk]))
     book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert find(book["基本构成"], "党员")[1] == 12
     small = client.get(reverse("reports:yearly", args=[branches.b1.pk]))

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from partybuild.celery import app
-from reports.models import Job
+from partybuild.models import Job
 
 pytestmark = [
     pytest.mark.worker,
@@ -35,13 +35,13 @@ def test_large_export_runs_in_the_worker_and_is_downloaded(
     client.force_login(cast.paul)
     response = client.get(reverse("members:member_export"))
     job = Job.objects.get()
-    assert response["Location"] == reverse("reports:job_detail", args=[job.pk])
+    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
     deadline = time.monotonic() + 60
     while job.status not in ("done", "failed") and time.monotonic() < deadline:
         time.sleep(0.2)
         job.refresh_from_db()
     assert job.status == "done", job.error
-    download = client.get(reverse("reports:job_download", args=[job.pk]))
+    download = client.get(reverse("jobs:job_download", args=[job.pk]))
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     names = sorted(r[0] for r in sheet.iter_rows(min_row=2, values_only=True))
     # The worker scoped the export to Paul's committee again: B1, B2, B3 but not B4.

@@ -1,4 +1,8 @@
-"""Background jobs: start after commit, run in a worker with the user's scope again."""
+"""Background jobs: started after the request's transaction commits, run by a worker with the
+user's scope applied again, followed on a progress page, their file downloaded by their user.
+
+Every app starts its long exports and imports here; the app gives the Celery task to run.
+"""
 
 import datetime
 import tempfile
@@ -9,20 +13,11 @@ from django.utils import timezone
 
 from .models import Job, JobStatus
 
-JOB_TASKS = {
-    "roster_export": "members.tasks.roster_export",
-    "yearly_report": "reports.tasks.yearly_report",
-}
 
-
-def job_start(*, kind: str, user, params: dict) -> Job:
-    """Record a job and enqueue its task once the job row is committed."""
-    from partybuild.celery import app
-
+def job_start(*, task, kind: str, user, params: dict) -> Job:
+    """Record a job and enqueue `task` (a Celery task taking the job's id) once committed."""
     job = Job.objects.create(kind=kind, user=user, params=params)
-    task_name = JOB_TASKS[kind]
-    # app.tasks finalizes the app, which imports every app's tasks module.
-    transaction.on_commit(lambda: app.tasks[task_name].delay(job.pk))
+    transaction.on_commit(lambda: task.delay(job.pk))
     return job
 
 

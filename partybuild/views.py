@@ -1,4 +1,4 @@
-"""Background job pages: progress, status for polling, download."""
+"""Background job pages: progress, status for polling, download. A job is its user's own."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -14,7 +14,7 @@ def _job(request: HttpRequest, pk: int) -> Job:
 
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "reports/job_detail.html", {"job": _job(request, pk)})
+    return render(request, "jobs/job_detail.html", {"job": _job(request, pk)})
 
 
 @login_required
