@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partybuild import sheets
-from partybuild.sheets import BOOL, CHOICE, INT, Column, ImportResult, RowError
+from partybuild.sheets import BOOL, CHOICE, FILE_LEVEL, INT, Column, ImportResult, RowError
 
 from .models import Exemption, Grade, Sheet
 from .services import ENTRY_FIELDS, entry_values, row_problems, sheet_save
@@ -45,7 +45,7 @@ def import_sheet(*, file: BinaryIO, sheet: Sheet, by) -> ImportResult:
     try:
         read = sheets.read_sheet(file, COLUMNS)
     except sheets.SheetError as exc:
-        return ImportResult(errors=[RowError(1, "", str(exc))])
+        return ImportResult.refused(exc)
     result = ImportResult(errors=list(read.errors))
     entries = {e.pk: e for e in sheet.entries.all()}
     rows, seen_keys = {}, set()
@@ -66,6 +66,6 @@ def import_sheet(*, file: BinaryIO, sheet: Sheet, by) -> ImportResult:
     try:
         sheet_save(sheet=sheet, rows=rows, version=sheet.version, seen={}, by=by)
     except ValidationError as exc:
-        return ImportResult(errors=[RowError(1, "", m) for m in exc.messages])
+        return ImportResult(errors=[RowError(FILE_LEVEL, "", m) for m in exc.messages])
     result.created = len(rows)
     return result

@@ -5,8 +5,15 @@ from django.dispatch import receiver
 
 from members.models import Member
 from organizations.models import Policy
+from partybuild.imports import import_job_run
 
 from . import reminders
+from .importer import import_as
+
+
+@shared_task(name="development.tasks.development_import")
+def development_import(job_id: int) -> int:
+    return import_job_run(job_id, import_as).pk
 
 
 @shared_task(name="development.tasks.rebuild_reminders")

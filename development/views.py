@@ -20,12 +20,14 @@ from members.services import member_create
 from organizations import access
 from organizations.models import Organization, Policy
 from partybuild.forms import add_service_errors, form_page
+from partybuild.imports import handle_import
+from partybuild.models import Job
 from partybuild.sheets import XLSX
 
-from . import progress, reminders, services
+from . import progress, reminders, services, tasks
 from .figures import PlanProgress, development_figures
 from .forms import ApplicantForm, CalendarDayForm, PlanForm, ReturnForm, StepForm
-from .importer import development_import, write_template
+from .importer import import_as, write_template
 from .models import Approval, CalendarDay, DevelopmentPlan, Step, StepKind
 from .votes import vote_result
 
@@ -249,15 +251,15 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def development_import_page(request: HttpRequest) -> HttpResponse:
     """Historical development records from a spreadsheet: all lines or none."""
-    members = access.scoped(Member.objects, request.user, write=True)
     if not access.writable_organizations(request.user).exists():
         raise PermissionDenied
     form = RosterImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = development_import(
-            file=form.cleaned_data["file"], members=members, by=request.user
-        )
+        result = handle_import(request, form.cleaned_data["file"], kind="development_import",
+                               run=import_as, task=tasks.development_import)  # fmt: skip
+        if isinstance(result, Job):
+            return redirect("jobs:job_detail", pk=result.pk)
         if result.ok:
             messages.success(request, _("%(count)s steps imported.") % {"count": result.created})
             return redirect("development:development_import")

@@ -8,8 +8,10 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from organizations import access
 from organizations.models import Organization
 from partybuild import sheets
+from partybuild.forms import choices_shared
 from partybuild.sheets import BOOL, CHOICE, DATE, Column, ImportResult, RowError
 
 from .choices import CURRENT_STATUSES, ETHNIC_GROUPS, Education, Gender, Occupation, Status
@@ -37,10 +39,14 @@ COLUMNS = [
 ]
 
 
+@choices_shared
 class RosterRowForm(MemberForm):
     """One spreadsheet line: personal data, plus status; the organization comes by code."""
 
     status = forms.ChoiceField(label=gettext_lazy("status"), choices=current_status_choices)
+
+    def validate_unique(self) -> None:
+        """ID numbers already registered are found for the whole file in one query."""
 
 
 def write_template(stream: BinaryIO) -> None:
@@ -57,7 +63,7 @@ def roster_import(
     try:
         sheet = sheets.read_sheet(file, COLUMNS)
     except sheets.SheetError as exc:
-        return ImportResult(errors=[RowError(1, "", str(exc))])
+        return ImportResult.refused(exc)
     result = ImportResult(errors=list(sheet.errors))
     by_code = {o.code: o for o in organizations.active()}
     labels = {c.key: str(c.label) for c in COLUMNS}
@@ -67,6 +73,7 @@ def roster_import(
         member, since = _validate_line(line, record, by_code, labels, seen, result.errors)
         if member is not None:
             batch.append((member, since))
+    _check_registered(seen, labels, result.errors)
     if not sheet.rows and not result.errors:
         result.errors.append(RowError(2, "", _("The file has no members in it.")))
     if result.errors:
@@ -75,6 +82,14 @@ def roster_import(
     members_bulk_create(members=batch, by=by)
     result.created = len(batch)
     return result
+
+
+def _check_registered(lines_by_number: dict[str, int], labels, errors: list[RowError]) -> None:
+    taken = Member.objects.filter(id_number__in=list(lines_by_number)).values_list(
+        "id_number", flat=True
+    )
+    message = _("This ID number is registered already.")
+    errors.extend(RowError(lines_by_number[n], labels["id_number"], message) for n in taken)
 
 
 def _validate_line(line, record, by_code, labels, seen, errors) -> tuple[Member | None, object]:
@@ -114,6 +129,11 @@ def _validate_line(line, record, by_code, labels, seen, errors) -> tuple[Member 
         errors.append(RowError(line, labels["since"], _("The date cannot be in the future.")))
         return None, None
     return member, since
+
+
+def import_as(file: BinaryIO, user) -> ImportResult:
+    """The roster import with the user's own scope: what pages and import jobs run."""
+    return roster_import(file=file, organizations=access.writable_organizations(user), by=user)
 
 
 def member_rows(members: QuerySet[Member], *, full_ids: bool = False):

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from organizations import access
+from partybuild.imports import import_job_run
 from partybuild.jobs import job_filename, job_run
 
 from . import roster
@@ -17,6 +18,11 @@ def _write_roster(job, stream) -> str:
     )
     roster.write_roster(stream, member_filter.qs)
     return job_filename("roster")
+
+
+@shared_task(name="members.tasks.roster_import")
+def roster_import(job_id: int) -> int:
+    return import_job_run(job_id, roster.import_as).pk
 
 
 @shared_task(name="members.tasks.roster_export")

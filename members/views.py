@@ -18,8 +18,9 @@ from appraisals.history import grade_history
 from organizations import access
 from partybuild import audit
 from partybuild.forms import add_service_errors, form_page
+from partybuild.imports import handle_import
 from partybuild.jobs import job_start
-from partybuild.models import Action
+from partybuild.models import Action, Job
 from partybuild.sheets import XLSX
 
 from . import roster, services, tasks
@@ -245,16 +246,13 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     form = RosterImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            form.add_error("file", _("The file is too large."))
-        else:
-            result = roster.roster_import(file=upload, organizations=writable, by=request.user)
-            if result.ok:
-                messages.success(
-                    request, _("%(count)s members imported.") % {"count": result.created}
-                )
-                return redirect("members:member_list")
+        result = handle_import(request, form.cleaned_data["file"], kind="roster_import",
+                               run=roster.import_as, task=tasks.roster_import)  # fmt: skip
+        if isinstance(result, Job):
+            return redirect("jobs:job_detail", pk=result.pk)
+        if result.ok:
+            messages.success(request, _("%(count)s members imported.") % {"count": result.created})
+            return redirect("members:member_list")
     return render(request, "members/roster_import.html", {"form": form, "result": result})
 
 

@@ -78,7 +78,7 @@ def organizations_import(*, file: BinaryIO, by=None) -> ImportResult:
     try:
         sheet = sheets.read_sheet(file, COLUMNS)
     except sheets.SheetError as exc:
-        return ImportResult(errors=[RowError(1, "", str(exc))])
+        return ImportResult.refused(exc)
     result = ImportResult(errors=list(sheet.errors))
     labels = {c.key: str(c.label) for c in COLUMNS}
     _check_codes(sheet.rows, labels, result.errors)

@@ -1,11 +1,13 @@
 """Session limits and caching rules for every request."""
 
+import re
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -62,3 +64,27 @@ class NoStoreMiddleware:
         if download or (user is not None and user.is_authenticated):
             patch_cache_control(response, no_store=True, no_cache=True, private=True)
         return response
+
+
+_HUGE_NUMBER = re.compile(r"(?:^|/)\d{19,}(?:/|$)")
+MAX_QUERY_VALUE = 2000
+
+
+class SaneInputMiddleware:
+    """Input no page can mean answers 400 (or 404) here instead of an error deep inside:
+    NUL bytes (PostgreSQL refuses them in text), numbers beyond any database key (they
+    overflow bigint), and absurdly long query values."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or _HUGE_NUMBER.search(request.path):
+            raise Http404
+        for values in request.GET.lists():
+            for value in values[1]:
+                if "\x00" in value or len(value) > MAX_QUERY_VALUE:
+                    return HttpResponseBadRequest(_("This address holds invalid characters."))
+                if value.isdigit() and len(value) > 18:
+                    return HttpResponseBadRequest(_("This address holds invalid characters."))
+        return self.get_response(request)

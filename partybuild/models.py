@@ -92,6 +92,8 @@ class Job(models.Model):
     )
     progress = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    upload = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -101,3 +103,7 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+    @property
+    def is_import(self) -> bool:
+        return bool(self.params.get("lines")) or bool(self.result)

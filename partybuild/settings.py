@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "partybuild.middleware.SaneInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -211,9 +212,18 @@ STATS_PART_DELAY_SECONDS = float(os.environ.get("STATS_PART_DELAY_SECONDS", "0")
 ROSTER_EXPORT_INLINE_LIMIT = int(os.environ.get("ROSTER_EXPORT_INLINE_LIMIT", "5000"))
 # Yearly workbooks of subtrees with more organizations than this are written by a worker.
 YEARLY_INLINE_LIMIT = int(os.environ.get("YEARLY_INLINE_LIMIT", "1000"))
-# Largest upload accepted by the spreadsheet imports.
-IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES
+# Spreadsheet imports are bounded before they are parsed (partybuild/sheets.py): the file's
+# size, what it unpacks to, its lines and the time spent reading them. Longer ones than
+# IMPORT_INLINE_LIMIT lines run as background jobs; pages list the first errors only.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
+IMPORT_MAX_SECONDS = int(os.environ.get("IMPORT_MAX_SECONDS", "60"))
+IMPORT_INLINE_LIMIT = int(os.environ.get("IMPORT_INLINE_LIMIT", "2000"))
+IMPORT_SHOWN_ERRORS = int(os.environ.get("IMPORT_SHOWN_ERRORS", "200"))
+# Any uploaded file (attachments too) is kept to this many bytes while it arrives.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = ["partybuild.uploads.BoundedUploadHandler"]
 
 # Behind a TLS-terminating proxy set HTTPS=1: Secure cookies, HSTS and the redirect to https.
 # The proxy must set X-Forwarded-Proto (deploy notes in the README).

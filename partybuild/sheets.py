@@ -7,6 +7,8 @@ the spreadsheet's own line numbers.
 
 import datetime
 import re
+import time
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -38,6 +40,9 @@ class Column:
     width: int = 14
 
 
+FILE_LEVEL = 0  # the line number of an error about the whole file
+
+
 @dataclass(frozen=True)
 class RowError:
     line: int
@@ -45,6 +50,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        if self.line == FILE_LEVEL:
+            return self.message
         where = _("line %(line)s") % {"line": self.line}
         return (
             f"{where} · {self.column}: {self.message}"
@@ -61,18 +68,165 @@ class SheetRows:
 
 @dataclass
 class ImportResult:
-    """What an all-or-nothing import did: how many it created, or every bad line."""
+    """What an all-or-nothing import did: how many it created, or every bad line.
+
+    Pages and commands show the first `IMPORT_SHOWN_ERRORS` errors and the total.
+    """
 
     created: int = 0
     errors: list[RowError] = field(default_factory=list)
+    error_count: int | None = None  # when only the shown errors are kept (a job's result)
+
+    @classmethod
+    def refused(cls, exc: Exception) -> "ImportResult":
+        """The whole file refused (not a workbook, too large, wrong headers)."""
+        return cls(errors=[RowError(FILE_LEVEL, "", str(exc))])
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def total_errors(self) -> int:
+        return self.error_count if self.error_count is not None else len(self.errors)
+
+    @property
+    def shown_errors(self) -> list[RowError]:
+        return self.errors[: settings.IMPORT_SHOWN_ERRORS]
+
+    @property
+    def hidden_errors(self) -> int:
+        return self.total_errors - len(self.shown_errors)
+
+    def as_dict(self) -> dict:
+        """For a job's result: the count, the shown errors and their total."""
+        shown = [[e.line, e.column, e.message] for e in self.shown_errors]
+        return {"created": self.created, "errors": shown, "error_count": self.total_errors}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ImportResult":
+        errors = [RowError(*e) for e in data.get("errors", [])]
+        return cls(data.get("created", 0), errors, data.get("error_count", len(errors)))
+
+
+def raise_refused(command, result: ImportResult) -> None:
+    """An import command's answer to a refused file: the first errors, the total, exit 1."""
+    from django.core.management.base import CommandError
+
+    for error in result.shown_errors:
+        command.stderr.write(str(error))
+    if result.hidden_errors:
+        command.stderr.write(f"... and {result.hidden_errors} more")
+    raise CommandError(f"{result.total_errors} problem(s); nothing was imported.")
+
 
 class SheetError(Exception):
-    """The file as a whole cannot be read (not a workbook, wrong headers)."""
+    """The file as a whole cannot be read (not a workbook, too large, wrong headers)."""
+
+
+MAX_ARCHIVE_MEMBERS = 1000
+MAX_COLUMNS = 100  # no template has more; a cell at column XFD must not widen every row
+
+
+def check_upload(file: BinaryIO) -> int:
+    """Bounds checked before anything is parsed: the file's size, then what it unpacks to,
+    then the rows of its sheets. Returns the rows of the longest sheet.
+
+    An .xlsx is a zip archive; its declared sizes bound what zipfile will unpack (it stops
+    there and fails the CRC), so a small file that would unpack to gigabytes is refused here.
+    """
+    size = getattr(file, "size", None)  # an upload's true size, even when it was cut short
+    if size is None:
+        file.seek(0, 2)
+        size = file.tell()
+        file.seek(0)
+    if size > settings.IMPORT_MAX_BYTES:
+        raise SheetError(
+            _("The file is %(size)s MB; at most %(limit)s MB are accepted.")
+            % {"size": _megabytes(size), "limit": _megabytes(settings.IMPORT_MAX_BYTES)}
+        )
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SheetError(_("This file is not an Excel workbook (.xlsx).")) from exc
+    finally:
+        file.seek(0)
+    unpacked = sum(m.file_size for m in members)
+    if len(members) > MAX_ARCHIVE_MEMBERS or unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
+        raise SheetError(
+            _("The workbook unpacks to %(size)s MB; at most %(limit)s MB are accepted.")
+            % {
+                "size": _megabytes(unpacked),
+                "limit": _megabytes(settings.IMPORT_MAX_UNPACKED_BYTES),
+            }
+        )
+    return _check_row_counts(file, [m for m in members if m.filename.startswith("xl/worksheets/")])
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _check_row_counts(file: BinaryIO, sheets: list[zipfile.ZipInfo]) -> int:
+    """Count each sheet's rows in its raw XML (fast, streaming) before openpyxl reads it:
+    openpyxl scans a whole sheet for its size when the file does not state it."""
+    limit = settings.IMPORT_MAX_ROWS + 1  # the header line too
+    longest = 0
+    with zipfile.ZipFile(file) as archive:
+        for info in sheets:
+            rows, tail = 0, b""
+            with archive.open(info) as stream:
+                while chunk := stream.read(1 << 20):
+                    data = tail + chunk
+                    rows += len(_ROW_TAG.findall(data[: len(data) - 8]))
+                    tail = data[len(data) - 8 :]
+                    if rows > limit:
+                        raise SheetError(_too_many_lines())
+                rows += len(_ROW_TAG.findall(tail))
+            if rows > limit:
+                raise SheetError(_too_many_lines())
+            longest = max(longest, rows)
+    file.seek(0)
+    return longest
+
+
+def _too_many_lines() -> str:
+    return _("The sheet has more than %(limit)s lines; split it into several files.") % {
+        "limit": settings.IMPORT_MAX_ROWS
+    }
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
+
+
+def _bounded_lines(sheet, width: int) -> Iterator[tuple[int, tuple]]:
+    """(line number, values) of the non-empty lines after the header, refusing a sheet of
+    more than IMPORT_MAX_ROWS lines or one that takes longer than IMPORT_MAX_SECONDS."""
+    deadline = time.monotonic() + settings.IMPORT_MAX_SECONDS
+    lines = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+    for line, values in enumerate(lines, start=2):
+        if line - 1 > settings.IMPORT_MAX_ROWS:
+            raise SheetError(_too_many_lines())
+        if line % 500 == 0 and time.monotonic() > deadline:
+            raise SheetError(_("Reading the sheet took too long; split it into several files."))
+        if any(v is not None and str(v).strip() for v in values):
+            yield line, values
+
+
+def _open_first_sheet(file: BinaryIO):
+    check_upload(file)
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a non-workbook
+        raise SheetError(_("This file is not an Excel workbook (.xlsx).")) from exc
+    return workbook, workbook.worksheets[0]
+
+
+def count_lines(file: BinaryIO) -> int:
+    """About how many lines lie below the header (rows written in the file, blank ones
+    included), found without parsing the cells: enough to choose a job or the request."""
+    return max(check_upload(file) - 1, 0)
 
 
 def _in_every_language(text) -> set[str]:
@@ -142,21 +296,18 @@ def _to_date(raw: Any) -> datetime.date:
 
 
 def read_sheet(file: BinaryIO, columns: list[Column]) -> SheetRows:
-    """Read the first sheet: header on line 1, one record a line, empty lines skipped."""
+    """Read the first sheet: header on line 1, one record a line, empty lines skipped.
+
+    Bounded before and while parsing (check_upload, _bounded_lines): raises SheetError.
+    """
+    workbook, sheet = _open_first_sheet(file)
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a non-workbook
-        raise SheetError(_("This file is not an Excel workbook (.xlsx).")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
-        header = next(lines, None)
+        header = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), None)
         positions = _match_header(header or (), columns)
+        width = max(positions.values(), default=0) + 1
         lookups = {c.key: _choice_lookup(c) for c in columns if c.kind == CHOICE}
         result = SheetRows()
-        for line, values in enumerate(lines, start=2):
-            if not any(v is not None and str(v).strip() for v in values):
-                continue
+        for line, values in _bounded_lines(sheet, width):
             result.rows.append((line, _read_line(line, values, positions, lookups, result.errors)))
         return result
     finally:

@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, render
 
 from .models import Job, JobStatus
+from .sheets import ImportResult
 
 
 def _job(request: HttpRequest, pk: int) -> Job:
@@ -14,7 +15,9 @@ def _job(request: HttpRequest, pk: int) -> Job:
 
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "jobs/job_detail.html", {"job": _job(request, pk)})
+    job = _job(request, pk)
+    result = ImportResult.from_dict(job.result) if job.result else None
+    return render(request, "jobs/job_detail.html", {"job": job, "result": result})
 
 
 @login_required

@@ -93,7 +93,8 @@ def test_a_file_that_is_not_a_workbook_is_one_clear_error(tree):
     result = roster_import(
         file=io.BytesIO(b"not a workbook"), organizations=Organization.objects.all()
     )
-    assert [e.line for e in result.errors] == [1]
+    assert [e.line for e in result.errors] == [0]  # about the file, not a line of it
+    assert str(result.errors[0]) == "该文件不是 Excel 工作簿（.xlsx）。"
 
 
 @pytest.mark.django_db

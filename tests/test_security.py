@@ -163,3 +163,23 @@ def test_check_deploy_is_clean_with_the_production_settings():
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
     assert "no issues" in run.stdout
+
+
+@pytest.mark.django_db
+def test_nul_bytes_huge_numbers_and_long_values_never_give_500(client, cast, tree, people):
+    client.force_login(cast.wendy)
+    pages = [
+        reverse("members:member_list"), reverse("members:member_create"),
+        reverse("development:reminders"), reverse("organizations:tree"),
+        reverse("reports:ratios"), reverse("organizations:organization_search"),
+    ]  # fmt: skip
+    probes = [{"q": "a\x00b"}, {"organization": "9" * 25}, {"page": "9" * 30},
+              {"q": "x" * 5000}, {"status": "\x00"}, {"sort": "-" * 300}]  # fmt: skip
+    for url in pages:
+        for probe in probes:
+            status = client.get(url, probe).status_code
+            assert status in (200, 302, 400, 404), (url, probe, status)
+    huge = "9" * 25
+    for url in (f"/members/{huge}/", f"/organizations/{huge}/", f"/reports/{huge}/yearly/"):
+        assert client.get(url).status_code == 404
+    assert client.get("/members/\x00/").status_code in (400, 404)

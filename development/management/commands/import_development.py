@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from development.importer import development_import, write_template
 from members.models import Member
+from partybuild.sheets import raise_refused
 
 
 class Command(BaseCommand):
@@ -35,7 +36,5 @@ class Command(BaseCommand):
         with stream:
             result = development_import(file=stream, members=Member.objects.all(), by=by)
         if not result.ok:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"{len(result.errors)} problem(s); nothing was imported.")
+            raise_refused(self, result)
         self.stdout.write(f"Imported {result.created} steps.")

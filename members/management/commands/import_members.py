@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from members.roster import roster_import
 from organizations.models import Organization
+from partybuild.sheets import raise_refused
 
 
 class Command(BaseCommand):
@@ -22,7 +23,5 @@ class Command(BaseCommand):
         with stream:
             result = roster_import(file=stream, organizations=Organization.objects.all())
         if not result.ok:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"{len(result.errors)} problem(s); nothing was imported.")
+            raise_refused(self, result)
         self.stdout.write(f"Imported {result.created} members.")

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from organizations.importer import organizations_import, write_template
+from partybuild.sheets import raise_refused
 
 
 class Command(BaseCommand):
@@ -28,7 +29,5 @@ class Command(BaseCommand):
         with stream:
             result = organizations_import(file=stream)
         if not result.ok:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"{len(result.errors)} problem(s); nothing was imported.")
+            raise_refused(self, result)
         self.stdout.write(f"Imported {result.created} organizations.")

@@ -1,0 +1,69 @@
+"""Spreadsheet imports from the pages: bounded, audited, and run as a job when long.
+
+A page hands over its valid upload form, the import to run (a function of the file and the
+importing user, which applies that user's scope itself) and the Celery task that runs the
+same import in a worker. Short files are imported in the request; files of more than
+IMPORT_INLINE_LIMIT lines are stored, imported by a worker, and followed on the job page,
+so no request runs past the server's timeout.
+"""
+
+from collections.abc import Callable
+from typing import BinaryIO
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from . import audit, sheets
+from .models import Action, Job, JobStatus
+from .sheets import ImportResult
+
+Importer = Callable[[BinaryIO, object], ImportResult]
+
+
+def handle_import(request, upload, *, kind: str, run: Importer, task) -> ImportResult | Job:
+    """The import's result when it ran here, or the job that will run it."""
+    try:
+        lines = sheets.count_lines(upload)
+    except sheets.SheetError as exc:
+        result = ImportResult.refused(exc)
+        audit.record(request, Action.IMPORT, summary=kind, refused=str(exc))
+        return result
+    if lines > settings.IMPORT_INLINE_LIMIT:
+        job = Job(kind=kind, user=request.user, params={"lines": lines})
+        job.upload.save(f"{kind}.xlsx", File(upload), save=False)
+        job.save()
+        audit.record(request, Action.IMPORT, summary=kind, lines=lines, job=job.pk)
+        transaction.on_commit(lambda: task.delay(job.pk))
+        return job
+    result = run(upload, request.user)
+    audit.record(
+        request, Action.IMPORT, summary=kind, lines=lines, created=result.created,
+        errors=result.total_errors,
+    )  # fmt: skip
+    return result
+
+
+def import_job_run(job_id: int, run: Importer) -> Job:
+    """In the worker: import the stored file as the job's user, keep the outcome, and
+    delete the file (it holds personal data and is not needed any more)."""
+    job = Job.objects.select_related("user").get(pk=job_id)
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=5)
+    try:
+        with job.upload.open("rb") as stream:
+            result = run(stream, job.user)
+    except Exception as exc:
+        job.status, job.error = JobStatus.FAILED, f"{type(exc).__name__}: {exc}"
+        raise
+    else:
+        job.status, job.progress, job.result = JobStatus.DONE, 100, result.as_dict()
+        audit.record(
+            None, Action.IMPORT, user=job.user, summary=job.kind, job=job.pk,
+            created=result.created, errors=result.total_errors,
+        )  # fmt: skip
+    finally:
+        job.upload.delete(save=False)
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "progress", "result", "error", "upload", "finished_at"])
+    return job
