@@ -1,6 +1,8 @@
 """Who may see and change what. Every view, form, export and task scopes through here.
 
-A user is bound to one organization by a UserRole:
+A user is bound to organizations by UserRoles and acts in one of them at a time (the
+`acting_role_id` attribute of the user: set from the session for a request, from the job
+for a background task; the first binding when unset). The acting binding decides:
 - committee staff see and change that organization's whole subtree;
 - a branch secretary sees and changes their own branch only;
 - a viewer sees the subtree and changes nothing;
@@ -14,16 +16,33 @@ from django.http import Http404
 
 from .models import Organization, Role, UserRole
 
+ACTING_ROLE = "acting_role_id"  # partybuild.jobs keeps it with a job under this name
+
+
+def user_roles(user) -> list[UserRole]:
+    """Every binding of the user, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return []
+    if not hasattr(user, "_party_roles_cache"):
+        user._party_roles_cache = list(
+            UserRole.objects.select_related("organization").filter(user=user).order_by("pk")
+        )
+    return user._party_roles_cache
+
 
 def user_role(user) -> UserRole | None:
-    """The user's role, cached on the user object for the request."""
-    if not user.is_authenticated:
-        return None
-    if not hasattr(user, "_party_role_cache"):
-        user._party_role_cache = (
-            UserRole.objects.select_related("organization").filter(user=user).first()
-        )
-    return user._party_role_cache
+    """The binding the user acts in: the chosen one if it is still theirs, else the first."""
+    roles = user_roles(user)
+    wanted = getattr(user, ACTING_ROLE, None)
+    return next((r for r in roles if r.pk == wanted), roles[0] if roles else None)
+
+
+def act_as(user, role_id: int | None) -> UserRole | None:
+    """Make the user act in one of their bindings (ignored if it is not theirs)."""
+    setattr(user, ACTING_ROLE, role_id)
+    role = user_role(user)
+    setattr(user, ACTING_ROLE, role.pk if role else None)
+    return role
 
 
 def visible_organizations(user) -> QuerySet[Organization]:
@@ -110,3 +129,49 @@ def decides_for(user, organization: Organization) -> bool:
     return (
         can_manage_tree(user) and writable_organizations(user).filter(pk=organization.pk).exists()
     )
+
+
+# -- accounts ------------------------------------------------------------------------------
+
+
+def grantable_organizations(user) -> QuerySet[Organization]:
+    """Where the user may bind accounts: committee staff, within their own subtree (never
+    above their own organization); superusers anywhere."""
+    if not can_manage_tree(user):
+        return Organization.objects.none()
+    return writable_organizations(user)
+
+
+def visible_accounts(user):
+    """Accounts bound to an organization the user may grant roles in (superusers excepted)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.all()
+    if user.is_authenticated and user.is_superuser:
+        return users
+    organizations = grantable_organizations(user)
+    bound = UserRole.objects.filter(organization__in=organizations.values("pk"))
+    return users.filter(is_superuser=False, pk__in=bound.values("user_id"))
+
+
+def may_manage_account(user, account) -> bool:
+    """Deactivate, reactivate, reset the password: only when every binding of the account
+    lies in the user's subtree (an account also bound elsewhere is that scope's too), and
+    never one's own account (that is the own-password page)."""
+    if account.pk == user.pk or (account.is_superuser and not user.is_superuser):
+        return False
+    if user.is_authenticated and user.is_superuser:
+        return True
+    bound = set(UserRole.objects.filter(user=account).values_list("organization_id", flat=True))
+    return bool(bound) and grantable_organizations(user).filter(pk__in=bound).count() == len(bound)
+
+
+def get_account(user, pk: int, *, manage: bool = False):
+    """An account the user may see (404 otherwise); with manage=True, may change (403)."""
+    try:
+        account = visible_accounts(user).get(pk=pk)
+    except visible_accounts(user).model.DoesNotExist:
+        raise Http404 from None
+    if manage and not may_manage_account(user, account):
+        raise PermissionDenied
+    return account

@@ -1,4 +1,4 @@
-from .access import can_manage_tree, keeps_the_rules, user_role
+from .access import can_manage_tree, keeps_the_rules, user_role, user_roles
 
 
 def party_context(request) -> dict:
@@ -8,6 +8,7 @@ def party_context(request) -> dict:
         return {}
     return {
         "party_role": user_role(user),
+        "party_roles": user_roles(user),
         "can_manage_tree": can_manage_tree(user),
         "keeps_the_rules": keeps_the_rules(user),
     }

@@ -214,10 +214,14 @@ class Role(models.TextChoices):
 
 
 class UserRole(models.Model):
-    """Binds a user to one organization with a role; organizations/access.py reads it."""
+    """Binds a user to an organization with a role; organizations/access.py reads it.
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="party_role"
+    One person may hold several (a committee's staff member is often also the secretary of
+    the committee office's branch); the user acts in one at a time, chosen in the header.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="party_roles"
     )
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.PROTECT
@@ -227,6 +231,14 @@ class UserRole(models.Model):
     class Meta:
         verbose_name = _("user role")
         verbose_name_plural = _("user roles")
+        ordering = ["user", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"],
+                name="one_binding_per_role",
+                violation_error_message=_("This user holds this role already."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organization}"

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import audit, sheets
+from .jobs import load_job, new_job
 from .models import Action, Job, JobStatus
 from .sheets import ImportResult
 
@@ -31,7 +32,7 @@ def handle_import(request, upload, *, kind: str, run: Importer, task) -> ImportR
         audit.record(request, Action.IMPORT, summary=kind, refused=str(exc))
         return result
     if lines > settings.IMPORT_INLINE_LIMIT:
-        job = Job(kind=kind, user=request.user, params={"lines": lines})
+        job = new_job(kind=kind, user=request.user, params={"lines": lines})
         job.upload.save(f"{kind}.xlsx", File(upload), save=False)
         job.save()
         audit.record(request, Action.IMPORT, summary=kind, lines=lines, job=job.pk)
@@ -48,7 +49,7 @@ def handle_import(request, upload, *, kind: str, run: Importer, task) -> ImportR
 def import_job_run(job_id: int, run: Importer) -> Job:
     """In the worker: import the stored file as the job's user, keep the outcome, and
     delete the file (it holds personal data and is not needed any more)."""
-    job = Job.objects.select_related("user").get(pk=job_id)
+    job = load_job(job_id)
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=5)
     try:
         with job.upload.open("rb") as stream:

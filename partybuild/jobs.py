@@ -13,17 +13,36 @@ from django.utils import timezone
 
 from .models import Job, JobStatus
 
+# The binding (organization and role) the user acted in when starting the job: the worker
+# acts in it again, so the job sees exactly what the page did (organizations.access).
+ACTING_ROLE = "acting_role_id"
+
+
+def new_job(*, kind: str, user, params: dict) -> Job:
+    """An unsaved job that remembers the binding its user acts in."""
+    return Job(
+        kind=kind, user=user, params={**params, ACTING_ROLE: getattr(user, ACTING_ROLE, None)}
+    )
+
+
+def load_job(job_id: int) -> Job:
+    """The job, its user acting in the binding the job was started in."""
+    job = Job.objects.select_related("user").get(pk=job_id)
+    setattr(job.user, ACTING_ROLE, job.params.get(ACTING_ROLE))
+    return job
+
 
 def job_start(*, task, kind: str, user, params: dict) -> Job:
     """Record a job and enqueue `task` (a Celery task taking the job's id) once committed."""
-    job = Job.objects.create(kind=kind, user=user, params=params)
+    job = new_job(kind=kind, user=user, params=params)
+    job.save()
     transaction.on_commit(lambda: task.delay(job.pk))
     return job
 
 
 def job_run(job_id: int, work) -> Job:
     """Run `work(job, stream)` writing the result file; record failure instead of raising."""
-    job = Job.objects.select_related("user").get(pk=job_id)
+    job = load_job(job_id)
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=5)
     try:
         with tempfile.TemporaryFile() as stream:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "development",
     "appraisals",
     "reports",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "organizations.middleware.ActingRoleMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "partybuild.middleware.SessionLimitsMiddleware",
     "partybuild.middleware.NoStoreMiddleware",

@@ -26,5 +26,6 @@ urlpatterns = [
     path("appraisals/", include("appraisals.urls")),
     path("reports/", include("reports.urls")),
     path("jobs/", include(jobs)),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

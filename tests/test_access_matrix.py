@@ -49,6 +49,16 @@ def expect_tree_change(user, org):
     return 200 if user in TREE_MANAGERS else 403
 
 
+ACCOUNT_OF = {"b1": "alice", "b2": "bob", "w": "wendy"}
+
+
+def expect_account(user, org):
+    """Accounts are committee staff's business: others 403; staff see their subtree's."""
+    if user not in TREE_MANAGERS:
+        return 403
+    return 200 if sees(user, org) else 404
+
+
 def expect_dissolve(user, org):
     status = expect_tree_change(user, org)
     if status == 200 and SCOPE_ROOT.get(user) == org:
@@ -101,6 +111,8 @@ OBJECT_CASES = [
 ] + [
     ("reports:flagged", "flag", code, "get", expect_read) for code in ("b1", "g1", "p2")
 ] + [
+    ("accounts:account_detail", "account", code, "get", expect_account) for code in ACCOUNT_OF
+] + [
     ("reports:recompute", "org", code, "post",
      lambda user, code: 302 if expect_tree_change(user, code) == 200
      else expect_tree_change(user, code))
@@ -124,6 +136,10 @@ def global_expectations(user: str) -> dict[str, int]:
         "appraisals:campaign_new": 200 if user in TREE_MANAGERS else 403,
         "reports:dashboard": 404 if user == "nora" else 200,
         "reports:ratios": 404 if user == "nora" else 200,
+        "accounts:account_list": 200 if user in TREE_MANAGERS else 403,
+        "accounts:account_create": 200 if user in TREE_MANAGERS else 403,
+        "accounts:password_change": 200,
+        "accounts:audit_log": 200 if user in {"wendy", "root"} else 403,
     }
 
 
@@ -139,6 +155,10 @@ def _url(name, kind, code, tree, people):
         return reverse(name, args=[org.pk, "flag_secretary_vacant"])
     if kind == "campaign":
         return reverse(name, args=[Campaign.objects.get(organization=org).pk])
+    if kind == "account":
+        from django.contrib.auth import get_user_model
+
+        return reverse(name, args=[get_user_model().objects.get(username=ACCOUNT_OF[code]).pk])
     return reverse(name, args=[getattr(people, code).pk])
 
 
@@ -174,7 +194,7 @@ def test_every_view_answers_by_role(client, cast, tree, people, campaign, user):
 
 
 @pytest.mark.django_db
-def test_anonymous_is_sent_to_login_everywhere(client, tree, people, campaign):
+def test_anonymous_is_sent_to_login_everywhere(client, cast, tree, people, campaign):
     urls = [_url(n, k, c, tree, people) for n, k, c, _m, _e in OBJECT_CASES]
     urls += [reverse(name) for name in global_expectations("nora")]
     for url in urls:

@@ -17,6 +17,7 @@ SOURCES = [
     "development",
     "appraisals",
     "reports",
+    "accounts",
     "templates",
     "locale",
 ]
