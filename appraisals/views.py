@@ -292,8 +292,9 @@ def sheet_decide(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
     if not access.decides_for(request.user, sheet.organization):
         raise PermissionDenied
+    approve = "approve" in request.POST
     try:
-        if "approve" in request.POST:
+        if approve:
             services.sheet_approve(sheet=sheet, by=request.user)
             messages.success(request, _("Sheet approved."))
         else:
@@ -302,6 +303,10 @@ def sheet_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Sheet returned to the branch."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    else:
+        audit.record(request, Action.APPROVAL, obj=sheet, summary=sheet.organization.name,
+                     organization_id=sheet.organization_id,
+                     decision="approved" if approve else "returned")  # fmt: skip
     return redirect("appraisals:sheet_edit", pk=sheet.pk)
 
 
@@ -375,8 +380,9 @@ def disposition_decide(request: HttpRequest, pk: int) -> HttpResponse:
     disposition = _disposition(request, pk)
     if not access.decides_for(request.user, disposition.entry.sheet.organization):
         raise PermissionDenied
+    approve = "approve" in request.POST
     try:
-        if "approve" in request.POST:
+        if approve:
             services.disposition_approve(disposition=disposition, by=request.user)
             messages.success(request, _("Disposition approved."))
         else:
@@ -386,6 +392,11 @@ def disposition_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Disposition returned to the branch."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    else:
+        audit.record(request, Action.APPROVAL, obj=disposition,
+                     summary=disposition.get_kind_display(),
+                     organization_id=disposition.entry.sheet.organization_id,
+                     decision="approved" if approve else "returned")  # fmt: skip
     return redirect("appraisals:sheet_edit", pk=disposition.entry.sheet_id)
 
 

@@ -19,9 +19,10 @@ from members.models import Member
 from members.services import member_create
 from organizations import access
 from organizations.models import Organization, Policy
+from partybuild import audit
 from partybuild.forms import add_service_errors, form_page
 from partybuild.imports import handle_import
-from partybuild.models import Job
+from partybuild.models import Action, Job
 from partybuild.sheets import XLSX
 
 from . import progress, reminders, services, tasks
@@ -180,8 +181,9 @@ def approvals(request: HttpRequest) -> HttpResponse:
 @require_POST
 def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
     step = get_object_or_404(_approvable(request), pk=pk)
+    approve = "approve" in request.POST
     try:
-        if "approve" in request.POST:
+        if approve:
             services.step_approve(step=step, by=request.user)
             messages.success(request, _("Approved."))
         else:
@@ -189,6 +191,10 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Returned to the branch."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    else:
+        audit.record(request, Action.APPROVAL, obj=step, summary=step.get_kind_display(),
+                     organization_id=step.member.organization_id,
+                     decision="approved" if approve else "returned")  # fmt: skip
     return redirect("development:approvals")
 
 

@@ -176,6 +176,10 @@ def test_campaign_page_figures_follow_approval_and_staff_see_their_subtree(clien
     page = client.get(url).content.decode()
     assert 'data-testid="fig-took-part">0<' in page
     client.post(reverse("appraisals:sheet_decide", args=[sheet.pk]), {"approve": "1"})
+    from partybuild.models import Action, AuditEvent
+
+    decision = AuditEvent.objects.get(action=Action.APPROVAL)  # approvals are audited
+    assert (decision.user, decision.detail["decision"]) == (cast.paul, "approved")
     page = client.get(url).content.decode()
     assert 'data-testid="fig-took-part">3<' in page
     assert 'data-testid="fig-participation">100.00%<' in page

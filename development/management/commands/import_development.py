@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from development.importer import development_import, write_template
 from members.models import Member
+from partybuild import audit
+from partybuild.models import Action
 from partybuild.sheets import raise_refused
 
 
@@ -37,4 +39,6 @@ class Command(BaseCommand):
             result = development_import(file=stream, members=Member.objects.all(), by=by)
         if not result.ok:
             raise_refused(self, result)
+        audit.record(None, Action.IMPORT, username="(command line)", summary="import_development",
+                     file=file, created=result.created)  # fmt: skip
         self.stdout.write(f"Imported {result.created} steps.")

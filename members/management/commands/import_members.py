@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from members.roster import roster_import
 from organizations.models import Organization
+from partybuild import audit
+from partybuild.models import Action
 from partybuild.sheets import raise_refused
 
 
@@ -24,4 +26,6 @@ class Command(BaseCommand):
             result = roster_import(file=stream, organizations=Organization.objects.all())
         if not result.ok:
             raise_refused(self, result)
+        audit.record(None, Action.IMPORT, username="(command line)", summary="import_members",
+                     file=file, created=result.created)  # fmt: skip
         self.stdout.write(f"Imported {result.created} members.")

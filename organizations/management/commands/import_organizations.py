@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from organizations.importer import organizations_import, write_template
+from partybuild import audit
+from partybuild.models import Action
 from partybuild.sheets import raise_refused
 
 
@@ -30,4 +32,6 @@ class Command(BaseCommand):
             result = organizations_import(file=stream)
         if not result.ok:
             raise_refused(self, result)
+        audit.record(None, Action.IMPORT, username="(command line)", summary="import_organizations",
+                     file=file, created=result.created)  # fmt: skip
         self.stdout.write(f"Imported {result.created} organizations.")
