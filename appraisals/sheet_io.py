@@ -26,6 +26,7 @@ COLUMNS = [
     Column("grade", gettext_lazy("grade"), CHOICE, tuple(Grade.choices)),
     Column("remark", gettext_lazy("remark"), width=30),
 ]
+EXTRA_LINES = 20  # blank or note lines a filled-in sheet may gain
 DEFAULTS = {"exemption": "", "exemption_note": "", "grade": "", "remark": ""}
 
 
@@ -41,8 +42,18 @@ def write_sheet_template(stream: BinaryIO, sheet: Sheet) -> None:
 
 
 def import_sheet(*, file: BinaryIO, sheet: Sheet, by) -> ImportResult:
-    """Save every line of the workbook onto the sheet, or nothing if any line is wrong."""
+    """Save every line of the workbook onto the sheet, or nothing if any line is wrong.
+
+    A sheet has a line per member, so a file with many more lines is refused before it is
+    parsed (the request stays short: no job is needed for a branch's sheet).
+    """
     try:
+        entries_count = sheet.entries.count()
+        if sheets.count_lines(file) > entries_count + EXTRA_LINES:
+            raise sheets.SheetError(
+                _("The file has more lines than the sheet has members (%(count)s).")
+                % {"count": entries_count}
+            )
         read = sheets.read_sheet(file, COLUMNS)
     except sheets.SheetError as exc:
         return ImportResult.refused(exc)

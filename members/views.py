@@ -265,8 +265,10 @@ def member_export(request: HttpRequest) -> HttpResponse:
         return redirect("members:member_list")
     members = member_filter.qs
     rows = members.count()
+    role = access.user_role(request.user)
     audit.record(
         request, Action.EXPORT, summary=_("roster"), rows=rows, full_id_numbers=False,
+        organization_id=role.organization_id if role else None,
         filters={k: v for k, v in request.GET.items() if k != "page"},
     )  # fmt: skip
     if rows > settings.ROSTER_EXPORT_INLINE_LIMIT:

@@ -186,3 +186,23 @@ def test_a_long_roster_is_imported_by_a_job(
     assert any(d.get("created") == 80 for d in actions)
     client.force_login(cast.bob)  # a job is its user's own
     assert client.get(reverse("jobs:job_detail", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_appraisal_sheet_file_longer_than_the_sheet_is_refused_unparsed(cast, tree):
+    from appraisals.models import Sheet
+    from appraisals.services import campaign_open
+    from appraisals.sheet_io import import_sheet
+
+    from .factories import make_member
+
+    make_member(tree.b1)
+    campaign = campaign_open(
+        organization=tree.w, year=2025, title="评议", starts_on=datetime.date(2026, 1, 5),
+        ends_on=datetime.date(2026, 2, 1), deadline=datetime.date(2026, 3, 1),
+    )  # fmt: skip
+    sheet = Sheet.objects.get(campaign=campaign, organization=tree.b1)
+    result = import_sheet(file=upload([[i] for i in range(500)]), sheet=sheet, by=cast.alice)
+    assert [e.line for e in result.errors] == [0] and "多于本评议表的党员人数" in str(
+        result.errors[0]
+    )
