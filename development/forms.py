@@ -94,7 +94,9 @@ class StepForm(forms.ModelForm):
         """Keyword arguments for development.services.step_record."""
         data = dict(self.cleaned_data)
         people = list(data.pop("people", []) or [])
-        if not data.get("attachment"):
+        if data.get("attachment"):
+            data["attachment_name"] = data["attachment"].name[-200:]  # as the user named it
+        else:
             data.pop("attachment", None)
         arguments = {"people": people, **data}
         if hasattr(self, "vote_form"):

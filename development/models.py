@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partybuild.validators import no_control_characters
+from partybuild.validators import no_control_characters, within_upload_limit
 
 
 class StepKind(models.TextChoices):
@@ -92,7 +92,11 @@ class Step(models.Model):
     kind = models.CharField(_("step"), max_length=32, choices=StepKind.choices)
     on = models.DateField(_("date"))
     note = models.TextField(_("note"), blank=True, validators=[no_control_characters])
-    attachment = models.FileField(_("attachment"), upload_to="development/%Y/", blank=True)
+    attachment = models.FileField(
+        _("attachment"), upload_to="development/%Y/", blank=True,
+        validators=[within_upload_limit],
+    )  # fmt: skip
+    attachment_name = models.CharField(_("file name"), max_length=200, blank=True)
     channel = models.CharField(
         _("recommended by"), max_length=20, choices=Channel.choices, blank=True
     )

@@ -15,4 +15,5 @@ urlpatterns = [
     path("organizations/<int:pk>/plan/", views.plan_edit, name="plan_edit"),
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/steps/<str:kind>/", views.step_new, name="step_new"),
+    path("steps/<int:pk>/attachment/", views.step_attachment, name="step_attachment"),
 ]

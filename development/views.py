@@ -110,6 +110,19 @@ def _redone(steps: list[Step], history: services.History) -> set[int]:
 
 
 @login_required
+def step_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """An uploaded file, for those who may read the person's record only, under the name it
+    was uploaded with. Uploaded files have no public address."""
+    step = access.get_for_user(
+        Step.objects.select_related("member"), request.user, via="member__organization", pk=pk
+    )
+    if not step.attachment:
+        raise Http404
+    name = step.attachment_name or step.attachment.name.rsplit("/", 1)[-1]
+    return FileResponse(step.attachment.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
 def step_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     member = _member(request, pk, write=True)
     if kind not in StepKind.values:

@@ -23,3 +23,31 @@ class NoControlCharacters:
 
 
 no_control_characters = NoControlCharacters()
+
+
+@deconstructible
+class WithinUploadLimit:
+    """Refuse a file larger than UPLOAD_MAX_BYTES: the upload handler kept only that much of
+    it (partybuild.uploads), so storing it would store a truncated file."""
+
+    code = "too_large"
+
+    def __call__(self, value) -> None:
+        from django.conf import settings
+
+        size = getattr(value, "size", 0) or 0
+        if size > settings.UPLOAD_MAX_BYTES:
+            raise ValidationError(
+                _("The file is %(size)s MB; at most %(limit)s MB are accepted."),
+                code=self.code,
+                params={
+                    "size": round(size / 1024 / 1024, 1),
+                    "limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+                },
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, WithinUploadLimit)
+
+
+within_upload_limit = WithinUploadLimit()

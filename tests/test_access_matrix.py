@@ -113,6 +113,9 @@ OBJECT_CASES = [
 ] + [
     ("accounts:account_detail", "account", code, "get", expect_account) for code in ACCOUNT_OF
 ] + [
+    ("development:step_attachment", "attachment", code, "get", expect_read)
+    for code in ("b1", "b2", "b4")
+] + [
     ("reports:recompute", "org", code, "post",
      lambda user, code: 302 if expect_tree_change(user, code) == 200
      else expect_tree_change(user, code))
@@ -155,11 +158,28 @@ def _url(name, kind, code, tree, people):
         return reverse(name, args=[org.pk, "flag_secretary_vacant"])
     if kind == "campaign":
         return reverse(name, args=[Campaign.objects.get(organization=org).pk])
+    if kind == "attachment":
+        return reverse(name, args=[_step_with_attachment(getattr(people, code)).pk])
     if kind == "account":
         from django.contrib.auth import get_user_model
 
         return reverse(name, args=[get_user_model().objects.get(username=ACCOUNT_OF[code]).pk])
     return reverse(name, args=[getattr(people, code).pk])
+
+
+def _step_with_attachment(member):
+    """A recorded step of the member's with a file (made directly: the rules are not tested
+    here)."""
+    from django.core.files.base import ContentFile
+
+    from development.models import Step
+
+    step = Step.objects.filter(member=member).first()
+    if step is None:
+        step = Step(member=member, kind="application", on=datetime.date(2024, 3, 1),
+                    attachment_name="会议记录.pdf")  # fmt: skip
+        step.attachment.save("minutes.pdf", ContentFile(b"%PDF-1.4 minutes"), save=True)
+    return step
 
 
 @pytest.fixture
