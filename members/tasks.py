@@ -2,22 +2,21 @@ from celery import shared_task
 
 from organizations import access
 from partybuild.imports import import_job_run
-from partybuild.jobs import job_filename, job_run
+from partybuild.jobs import job_run
 
 from . import roster
 from .filters import MemberFilter
 from .models import Member
 
 
-def _write_roster(job, stream) -> str:
-    """The job user's filtered roster, scoped again inside the worker."""
+def write_roster(job, stream) -> int:
+    """The job user's filtered roster, scoped again where it is written; returns its rows."""
     member_filter = MemberFilter(
-        job.params,
+        job.params.get("filters", {}),
         queryset=access.scoped(Member.objects.all(), job.user),
         organizations=access.visible_organizations(job.user),
     )
-    roster.write_roster(stream, member_filter.qs)
-    return job_filename("roster")
+    return roster.write_roster(stream, member_filter.qs)
 
 
 @shared_task(name="members.tasks.roster_import")
@@ -27,4 +26,4 @@ def roster_import(job_id: int) -> int:
 
 @shared_task(name="members.tasks.roster_export")
 def roster_export(job_id: int) -> int:
-    return job_run(job_id, _write_roster).pk
+    return job_run(job_id, write_roster).pk

@@ -1,7 +1,6 @@
 """Member registry pages. Every lookup goes through organizations.access."""
 
 import io
-import tempfile
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +18,7 @@ from organizations import access
 from partybuild import audit
 from partybuild.forms import add_service_errors, form_page
 from partybuild.imports import handle_import
-from partybuild.jobs import job_start
+from partybuild.jobs import export
 from partybuild.models import Action, Job
 from partybuild.sheets import XLSX
 
@@ -43,9 +42,9 @@ def _member(request: HttpRequest, pk: int, *, write: bool = False) -> Member:
     )
 
 
-def _filtered(request: HttpRequest) -> MemberFilter:
+def _filtered(request: HttpRequest, data=None) -> MemberFilter:
     return MemberFilter(
-        request.GET,
+        request.GET if data is None else data,
         queryset=access.scoped(Member.objects.select_related("organization"), request.user),
         organizations=access.visible_organizations(request.user),
     )
@@ -257,25 +256,24 @@ def roster_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def member_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as a workbook: streamed when small, a background job when large."""
-    member_filter = _filtered(request)
+    """The filtered list (the filters come with the POST) as a workbook: written at once when
+    small, by a worker when large; either way listed under 我的导出."""
+    filters = {k: v for k, v in request.POST.items() if k not in ("page", "csrfmiddlewaretoken")}
+    member_filter = _filtered(request, filters)
     if not member_filter.is_valid():
         messages.error(request, _("The filters are not valid."))
         return redirect("members:member_list")
-    members = member_filter.qs
-    rows = members.count()
+    rows = member_filter.qs.count()
     role = access.user_role(request.user)
+    scope = role.organization if role else None
     audit.record(
         request, Action.EXPORT, summary=_("roster"), rows=rows, full_id_numbers=False,
-        organization_id=role.organization_id if role else None,
-        filters={k: v for k, v in request.GET.items() if k != "page"},
+        organization_id=scope.pk if scope else None, filters=filters,
     )  # fmt: skip
-    if rows > settings.ROSTER_EXPORT_INLINE_LIMIT:
-        job = job_start(task=tasks.roster_export, kind="roster_export", user=request.user,
-                        params=request.GET.dict())  # fmt: skip
-        return redirect("jobs:job_detail", pk=job.pk)
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-    roster.write_roster(spool, members)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename="roster.xlsx", content_type=XLSX)
+    return export(
+        request, task=tasks.roster_export, kind="roster_export", title=_("roster"),
+        scope=scope.name if scope else "", params={"filters": filters},
+        work=tasks.write_roster, later=rows > settings.ROSTER_EXPORT_INLINE_LIMIT,
+    )  # fmt: skip

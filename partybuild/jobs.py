@@ -5,10 +5,13 @@ Every app starts its long exports and imports here; the app gives the Celery tas
 """
 
 import datetime
+import re
 import tempfile
 
 from django.core.files import File
 from django.db import transaction
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 
 from .models import Job, JobStatus
@@ -41,23 +44,53 @@ def job_start(*, task, kind: str, user, params: dict) -> Job:
 
 
 def job_run(job_id: int, work) -> Job:
-    """Run `work(job, stream)` writing the result file; record failure instead of raising."""
+    """Run `work(job, stream)`, which writes the file and returns its rows; keep the file
+    under the job's file name; record a failure instead of losing it."""
     job = load_job(job_id)
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=5)
     try:
         with tempfile.TemporaryFile() as stream:
-            filename = work(job, stream)
+            rows = work(job, stream)
             stream.seek(0)
-            job.file.save(filename, File(stream), save=False)
+            job.file.save(job.params.get("filename") or f"{job.kind}.xlsx", File(stream),
+                          save=False)  # fmt: skip
     except Exception as exc:
         job.status, job.error = JobStatus.FAILED, f"{type(exc).__name__}: {exc}"
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
         raise
     job.status, job.progress, job.finished_at = JobStatus.DONE, 100, timezone.now()
-    job.save(update_fields=["status", "progress", "file", "finished_at"])
+    job.result = {"rows": rows}
+    job.save(update_fields=["status", "progress", "file", "result", "finished_at"])
     return job
 
 
-def job_filename(kind: str, day: datetime.date | None = None) -> str:
-    return f"{kind}-{(day or datetime.date.today()).isoformat()}.xlsx"
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def export_filename(title: str, scope: str, day: datetime.date | None = None) -> str:
+    """What the file is, for whom and when, in the user's language:
+    花名册-第一党委-2026-12-01.xlsx."""
+    parts = [str(title), str(scope), (day or timezone.localdate()).isoformat()]
+    return "-".join(_NOT_IN_FILE_NAMES.sub("_", p).strip("_") for p in parts if p) + ".xlsx"
+
+
+def export(request, *, task, kind: str, title: str, scope: str, params: dict, work,
+           later: bool, day: datetime.date | None = None) -> HttpResponse:  # fmt: skip
+    """Every export is a job its user finds again under 我的导出. A small one is written in
+    the request and downloaded at once; a large one (`later`) by a worker, followed on the
+    job page."""
+    job = new_job(kind=kind, user=request.user, params={
+        **params, "title": str(title), "scope": str(scope),
+        "filename": export_filename(title, scope, day),
+    })  # fmt: skip
+    job.save()
+    if later:
+        transaction.on_commit(lambda: task.delay(job.pk))
+        return redirect("jobs:job_detail", pk=job.pk)
+    return download(job_run(job.pk, work))
+
+
+def download(job: Job) -> FileResponse:
+    name = job.params.get("filename") or job.file.name.rsplit("/", 1)[-1]
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=name)

@@ -8,6 +8,7 @@ from . import views
 
 jobs = (
     [
+        path("", views.job_list, name="job_list"),
         path("<int:pk>/", views.job_detail, name="job_detail"),
         path("<int:pk>/status/", views.job_status, name="job_status"),
         path("<int:pk>/download/", views.job_download, name="job_download"),

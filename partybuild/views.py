@@ -1,9 +1,11 @@
 """Background job pages: progress, status for polling, download. A job is its user's own."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from .jobs import download
 from .models import Job, JobStatus
 from .sheets import ImportResult
 
@@ -33,6 +35,12 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if job.status != JobStatus.DONE or not job.file:
         raise Http404
-    return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1]
-    )
+    return download(job)
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    """我的导出: the user's exports and imports, newest first."""
+    jobs = Job.objects.filter(user=request.user).order_by("-created_at", "-id")
+    page = Paginator(jobs, 50).get_page(request.GET.get("page"))
+    return render(request, "jobs/job_list.html", {"page": page})

@@ -1,7 +1,6 @@
 """Dashboard, ratio report and recompute pages of the statistics (figures from snapshots)."""
 
 import datetime
-import io
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,16 +21,14 @@ from development.models import DevelopmentPlan
 from organizations import access
 from organizations.models import BRANCH_KINDS, Organization, OrganizationClosure
 from partybuild import audit
-from partybuild.jobs import job_filename, job_start
+from partybuild.jobs import export
 from partybuild.models import Action
-from partybuild.sheets import XLSX
 
 from . import figures as f
 from .dimensions import BY_NAME, group
 from .engine import FLAG_COLUMNS
 from .models import Figures, JobStatus, Snapshot, StatsRun
-from .tasks import changed_since, request_recompute, yearly_report
-from .yearly import write_workbook
+from .tasks import changed_since, request_recompute, write_yearly, yearly_report
 
 PAGE_SIZE = 50
 LEVELS = ("children", "branches")
@@ -266,6 +263,7 @@ def _query(request: HttpRequest, *, exclude: str, also_exclude: str = "") -> str
 
 
 @login_required
+@require_POST
 def yearly(request: HttpRequest, pk: int) -> HttpResponse:
     """The yearly workbook of the subtree for the date: streamed when the subtree is small,
     otherwise written by a worker while the job page shows progress."""
@@ -279,13 +277,8 @@ def yearly(request: HttpRequest, pk: int) -> HttpResponse:
         request, Action.EXPORT, obj=org, summary=_("yearly workbook"), organization_id=org.pk,
         as_of=snapshot.as_of.isoformat(), organizations=size,
     )  # fmt: skip
-    if size > settings.YEARLY_INLINE_LIMIT:
-        params = {"organization": org.pk, "as_of": snapshot.as_of.isoformat()}
-        job = job_start(task=yearly_report, kind="yearly_report", user=request.user, params=params)
-        return redirect("jobs:job_detail", job.pk)
-    stream = io.BytesIO()
-    write_workbook(stream, organization=org, snapshot=snapshot, user=request.user)
-    response = HttpResponse(stream.getvalue(), content_type=XLSX)
-    name = job_filename(f"yearly-{org.code}", snapshot.as_of)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return export(
+        request, task=yearly_report, kind="yearly_report", title=_("yearly workbook"),
+        scope=org.name, params={"organization": org.pk, "as_of": snapshot.as_of.isoformat()},
+        work=write_yearly, later=size > settings.YEARLY_INLINE_LIMIT, day=snapshot.as_of,
+    )  # fmt: skip

@@ -192,7 +192,7 @@ def test_a_job_runs_in_the_role_it_was_started_in(
     b4_role = UserRole.objects.get(user=cast.alice, organization=tree.b4)
     client.post(reverse("accounts:act_as"), {"role": b4_role.pk})
     with django_capture_on_commit_callbacks(execute=True):
-        client.get(reverse("members:member_export"))
+        client.post(reverse("members:member_export"))
     job = Job.objects.get()
     download = client.get(reverse("jobs:job_download", args=[job.pk]))
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active

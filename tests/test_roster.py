@@ -158,11 +158,11 @@ def test_import_page_lists_errors_and_imports_nothing(client, cast, tree):
 @pytest.mark.django_db
 def test_export_page_returns_the_filtered_list_of_the_users_scope(client, cast, people):
     client.force_login(cast.paul)
-    response = client.get(reverse("members:member_export"), {"q": people.b2.name})
+    response = client.post(reverse("members:member_export"), {"q": people.b2.name})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     names = [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == [people.b2.name]
-    response = client.get(reverse("members:member_export"), {"q": people.b4.name})
+    response = client.post(reverse("members:member_export"), {"q": people.b4.name})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.max_row == 1  # B4 is outside Paul's committee
 
@@ -174,7 +174,7 @@ def test_large_export_becomes_a_job_with_a_download(
     settings.ROSTER_EXPORT_INLINE_LIMIT = 1
     client.force_login(cast.wendy)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(reverse("members:member_export"))
+        response = client.post(reverse("members:member_export"))
     assert response.status_code == 302
     from partybuild.models import Job
 
@@ -183,3 +183,28 @@ def test_large_export_becomes_a_job_with_a_download(
     download = client.get(reverse("jobs:job_download", args=[job.pk]))
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     assert sheet.max_row == 5  # header + one member in each of four branches
+
+
+@pytest.mark.django_db
+def test_exports_start_with_post_are_named_and_listed(client, cast, people):
+    """A GET link must never start an export (crawlers made jobs); each export is listed
+    under 我的导出 with what, scope and rows, under a name that says what it is."""
+    from partybuild.models import Job
+
+    client.force_login(cast.paul)
+    assert client.get(reverse("members:member_export")).status_code == 405
+    assert not Job.objects.exists()
+    response = client.post(reverse("members:member_export"), {"status": "full"})
+    disposition = response["Content-Disposition"]
+    assert "%E8%8A%B1%E5%90%8D%E5%86%8C" in disposition  # 花名册
+    assert "%E7%AC%AC%E4%B8%80%E5%85%9A%E5%A7%94" in disposition  # 第一党委
+    job = Job.objects.get()
+    assert (job.params["title"], job.params["scope"], job.result["rows"]) == (
+        "花名册",
+        "第一党委",
+        3,
+    )
+    page = client.get(reverse("jobs:job_list")).content.decode()
+    assert "花名册" in page and "第一党委" in page and f'data-testid="download-{job.pk}"' in page
+    client.force_login(cast.alice)
+    assert "第一党委" not in client.get(reverse("jobs:job_list")).content.decode()

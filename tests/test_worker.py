@@ -33,7 +33,7 @@ def test_large_export_runs_in_the_worker_and_is_downloaded(
 ):
     settings.ROSTER_EXPORT_INLINE_LIMIT = 1
     client.force_login(cast.paul)
-    response = client.get(reverse("members:member_export"))
+    response = client.post(reverse("members:member_export"))
     job = Job.objects.get()
     assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
     deadline = time.monotonic() + 60

@@ -41,8 +41,9 @@ def test_staff_browse_tree_import_roster_and_export(
     expect(page.get_by_test_id("result-count")).to_contain_text("3 人")
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="导出 Excel").click()
+        page.get_by_test_id("export").click()
     path = tmp_path / "export.xlsx"
+    assert download_info.value.suggested_filename.startswith("花名册-")  # says what it is
     download_info.value.save_as(path)
     sheet = load_workbook(path).active
     assert sorted(r[0] for r in sheet.iter_rows(min_row=2, values_only=True)) == [

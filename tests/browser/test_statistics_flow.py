@@ -80,8 +80,7 @@ def test_secretary_sees_her_own_branch_only(
     expect(page.get_by_test_id("recompute")).to_have_count(0)  # staff only
     expect(page.get_by_role("link", name="比例对比表")).to_have_count(0)  # no children
 
-    for url in (f"/reports/{tree.b2.pk}/", f"/reports/{tree.g1.pk}/ratios/",
-                f"/reports/{tree.b2.pk}/yearly/"):  # fmt: skip
+    for url in (f"/reports/{tree.b2.pk}/", f"/reports/{tree.g1.pk}/ratios/"):
         response = page.goto(f"{live_server.url}{url}")
         assert response.status == 404, url
         expect(page.locator("body")).not_to_contain_text("第二党支部")
