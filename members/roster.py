@@ -39,6 +39,16 @@ COLUMNS = [
 ]
 
 
+# The export carries the organization's name beside its code; the import ignores it, so an
+# exported roster imports as it is.
+_CODE = next(i for i, c in enumerate(COLUMNS) if c.key == "organization")
+EXPORT_COLUMNS = [
+    *COLUMNS[: _CODE + 1],
+    Column("organization_name", gettext_lazy("organization name"), width=28),
+    *COLUMNS[_CODE + 1 :],
+]
+
+
 @choices_shared
 class RosterRowForm(MemberForm):
     """One spreadsheet line: personal data, plus status; the organization comes by code."""
@@ -140,7 +150,8 @@ def member_rows(members: QuerySet[Member], *, full_ids: bool = False):
     """Export rows in template order, streamed from the database in chunks."""
     fields = [
         "name", "id_number", "gender", "birth_date", "ethnicity", "education", "occupation",
-        "phone", "status", "organization__code", "joined_on", "converted_on", "is_retired",
+        "phone", "status", "organization__code", "organization__name", "joined_on",
+        "converted_on", "is_retired",
         "is_floating", "floating_whereabouts", "since",
     ]  # fmt: skip
     open_since = MembershipRecord.objects.filter(
@@ -153,11 +164,12 @@ def member_rows(members: QuerySet[Member], *, full_ids: bool = False):
         .iterator(chunk_size=4000)
     ):
         values["organization"] = values.pop("organization__code")
+        values["organization_name"] = values.pop("organization__name")
         if not full_ids:
             values["id_number"] = mask_id_number(values["id_number"])
         yield values
 
 
 def write_roster(stream: BinaryIO, members: QuerySet[Member], *, full_ids: bool = False) -> int:
-    rows = sheets.iter_display(COLUMNS, member_rows(members, full_ids=full_ids))
-    return sheets.write_sheet(stream, COLUMNS, rows, title=_("roster"))
+    rows = sheets.iter_display(EXPORT_COLUMNS, member_rows(members, full_ids=full_ids))
+    return sheets.write_sheet(stream, EXPORT_COLUMNS, rows, title=_("roster"))

@@ -366,6 +366,8 @@ def write_sheet(
     for row in rows:
         sheet.append(list(row))
         count += 1
+    if count:  # a filter on every column of the header
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     workbook.save(stream)
     return count
 

@@ -105,7 +105,7 @@ def test_export_reads_back_masked_and_reimports_with_full_numbers(tree):
     stream.seek(0)
     sheet = load_workbook(stream).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == tuple(HEADER)
+    assert rows[0] == (*HEADER[:10], "组织名称", *HEADER[10:])  # the template's, and the name
     assert {r[0] for r in rows[1:]} == {p.name for p in people}
     assert all("*" in r[1] for r in rows[1:])  # masked by default
 
@@ -208,3 +208,17 @@ def test_exports_start_with_post_are_named_and_listed(client, cast, people):
     assert "花名册" in page and "第一党委" in page and f'data-testid="download-{job.pk}"' in page
     client.force_login(cast.alice)
     assert "第一党委" not in client.get(reverse("jobs:job_list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_export_names_each_organization_and_has_a_filter(tree, people):
+    stream = io.BytesIO()
+    write_roster(stream, Member.objects.all())
+    stream.seek(0)
+    sheet = load_workbook(stream).active
+    header = [c.value for c in sheet[1]]
+    code = header.index("组织代码")
+    assert header[code + 1] == "组织名称"
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert (rows[0][code], rows[0][code + 1]) == ("B1", "第一党支部")
+    assert sheet.auto_filter.ref == f"A1:Q{len(rows) + 1}"
