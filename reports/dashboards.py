@@ -60,15 +60,26 @@ def _row(request, snapshot: Snapshot, org: Organization, *, subtree: bool = True
     )
 
 
+def _snapshot_of(request, org: Organization, as_of) -> tuple[Snapshot | None, Snapshot | None]:
+    """(the snapshot to show, the one that exists but predates the organization). An
+    organization newer than the figures gets an empty state, never a 404."""
+    snapshot = f.current_snapshot(as_of)
+    if snapshot is not None and not Figures.objects.filter(snapshot=snapshot,
+                                                           organization=org).exists():  # fmt: skip
+        return None, snapshot
+    return snapshot, None
+
+
 @login_required
 def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     org = _organization(request, pk)
     as_of = _as_of(request)
-    snapshot = f.current_snapshot(as_of)
+    snapshot, too_old = _snapshot_of(request, org, as_of)
     running = StatsRun.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
     context = {
         "organization": org,
         "snapshot": snapshot,
+        "too_old": too_old,
         "asked_for": as_of,
         "shown_date": snapshot.as_of if snapshot else as_of,
         "dates": f.available_dates(),
@@ -198,8 +209,9 @@ def ratios(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     org = _organization(request, pk)
     level = request.GET.get("level", "children")
     level = level if level in LEVELS else "children"
-    snapshot = f.current_snapshot(_as_of(request))
-    context = {"organization": org, "level": level, "snapshot": snapshot, "ratios": f.RATIOS,
+    snapshot, too_old = _snapshot_of(request, org, _as_of(request))
+    context = {"organization": org, "level": level, "snapshot": snapshot, "too_old": too_old,
+               "ratios": f.RATIOS,
                "levels": LEVELS, "dates": f.available_dates()}  # fmt: skip
     if snapshot is not None:
         sort = request.GET.get("sort", "code")
@@ -268,10 +280,10 @@ def yearly(request: HttpRequest, pk: int) -> HttpResponse:
     """The yearly workbook of the subtree for the date: streamed when the subtree is small,
     otherwise written by a worker while the job page shows progress."""
     org = _organization(request, pk)
-    snapshot = f.current_snapshot(_as_of(request))
+    snapshot, _too_old = _snapshot_of(request, org, _as_of(request))
     if snapshot is None:
-        raise Http404
-    _row(request, snapshot, org)  # in scope
+        messages.info(request, _("There are no figures for this organization yet."))
+        return redirect("reports:dashboard_of", pk=org.pk)
     size = OrganizationClosure.objects.filter(ancestor=org).count()
     audit.record(
         request, Action.EXPORT, obj=org, summary=_("yearly workbook"), organization_id=org.pk,

@@ -275,3 +275,28 @@ def test_a_large_workbook_is_written_by_a_job(client, cast, branches, settings):
     assert find(book["基本构成"], "党员")[1] == 12
     small = client.post(reverse("reports:yearly", args=[branches.b1.pk]))
     assert small["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.django_db
+def test_an_organization_newer_than_the_figures_gets_an_empty_state(client, cast, branches):
+    from organizations.models import Kind
+
+    from .factories import make_org
+
+    compute()
+    newer = make_org("B77", Kind.BRANCH, branches.p1, name="新支部")
+    client.force_login(cast.wendy)
+    for url in (reverse("reports:dashboard_of", args=[newer.pk]),
+                reverse("reports:ratios_of", args=[newer.pk])):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 200 and 'data-testid="empty-state"' in (
+            response.content.decode()
+        )
+    assert (
+        "重新计算" in client.get(reverse("reports:dashboard_of", args=[newer.pk])).content.decode()
+    )
+    response = client.post(reverse("reports:yearly", args=[newer.pk]))
+    assert response.status_code == 302
+    client.force_login(cast.victor)
+    page = client.get(reverse("reports:dashboard_of", args=[newer.pk])).content.decode()
+    assert "下次计算" in page and 'data-testid="recompute"' not in page
