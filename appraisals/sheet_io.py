@@ -72,7 +72,7 @@ def import_sheet(*, file: BinaryIO, sheet: Sheet, by) -> ImportResult:
         result.errors += [RowError(line, "", p) for p in row_problems(values)]
         rows[key] = values
     if result.errors:
-        result.errors.sort(key=lambda e: e.line)
+        result.errors = sheets.by_line(result.errors)
         return result
     try:
         sheet_save(sheet=sheet, rows=rows, version=sheet.version, seen={}, by=by)

@@ -6,6 +6,7 @@ applies; steps only the superior may decide are recorded as approved by the impo
 People start as registered applicants (the roster import registers them).
 """
 
+import datetime
 from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
@@ -54,8 +55,14 @@ class _Rollback(Exception):
     pass
 
 
+EXAMPLE = {
+    "id_number": "11010519491231002X", "kind": StepKind.APPLICATION,
+    "on": datetime.date(2024, 3, 1), "note": "",
+}  # fmt: skip
+
+
 def write_template(stream: BinaryIO) -> None:
-    sheets.write_sheet(stream, COLUMNS, [], title=_("development"))
+    sheets.write_template(stream, COLUMNS, title=_("development"), example=EXAMPLE)
 
 
 def development_import(*, file: BinaryIO, members: QuerySet[Member], by) -> ImportResult:
@@ -76,7 +83,7 @@ def development_import(*, file: BinaryIO, members: QuerySet[Member], by) -> Impo
                 raise _Rollback
     except _Rollback:
         result.created = 0
-    result.errors.sort(key=lambda e: e.line)
+    result.errors = sheets.by_line(result.errors)
     return result
 
 

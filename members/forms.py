@@ -50,6 +50,11 @@ def check_not_future(value: datetime.date | None) -> None:
 class MemberForm(forms.ModelForm):
     """Personal data of a member, validated against the ID number."""
 
+    # Longer than 18: a number pasted with spaces is accepted and normalized.
+    id_number = forms.CharField(
+        label=Member._meta.get_field("id_number").verbose_name, max_length=40
+    )
+
     class Meta:
         model = Member
         fields = PERSONAL_FIELDS
@@ -126,6 +131,7 @@ class MemberEditForm(MemberForm):
     """Personal data of a registered person. The ID number is never printed in the form:
     changing it is a deliberate act in a field of its own that starts empty (and is logged)."""
 
+    id_number = None  # never printed: the registered number stays out of the form
     new_id_number = forms.CharField(
         label=gettext_lazy("new resident ID number"),
         required=False,

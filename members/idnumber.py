@@ -29,7 +29,8 @@ def check_character(body: str) -> str:
 
 
 def normalize_id_number(value: str) -> str:
-    return (value or "").strip().replace(" ", "").upper()
+    """Spaces of any kind (pasted numbers are often grouped 6-8-4) and a lower-case x go."""
+    return "".join((value or "").split()).upper()
 
 
 def parse_id_number(value: str) -> IdNumberFacts:

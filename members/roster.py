@@ -59,8 +59,17 @@ class RosterRowForm(MemberForm):
         """ID numbers already registered are found for the whole file in one query."""
 
 
+EXAMPLE = {
+    "name": "张三", "id_number": "11010519491231002X", "gender": "F",
+    "birth_date": datetime.date(1949, 12, 31), "ethnicity": "01", "education": "undergraduate",
+    "occupation": "retired", "status": "full", "organization": "B00001",
+    "since": datetime.date(2000, 1, 1), "joined_on": datetime.date(1970, 7, 1),
+    "converted_on": datetime.date(1971, 7, 1), "is_retired": True, "is_floating": False,
+}  # fmt: skip
+
+
 def write_template(stream: BinaryIO) -> None:
-    sheets.write_sheet(stream, COLUMNS, [], title=_("roster"))
+    sheets.write_template(stream, COLUMNS, title=_("roster"), example=EXAMPLE)
 
 
 def roster_import(
@@ -83,23 +92,31 @@ def roster_import(
         member, since = _validate_line(line, record, by_code, labels, seen, result.errors)
         if member is not None:
             batch.append((member, since))
-    _check_registered(seen, labels, result.errors)
+    _check_registered(seen, by_code, labels, result.errors)
     if not sheet.rows and not result.errors:
         result.errors.append(RowError(2, "", _("The file has no members in it.")))
     if result.errors:
-        result.errors.sort(key=lambda e: e.line)
+        result.errors = sheets.by_line(result.errors)
         return result
     members_bulk_create(members=batch, by=by)
     result.created = len(batch)
     return result
 
 
-def _check_registered(lines_by_number: dict[str, int], labels, errors: list[RowError]) -> None:
+def _check_registered(lines_by_number: dict[str, int], by_code, labels, errors) -> None:
+    """Numbers registered already: who holds it where the importer may see it, else only
+    that it is registered elsewhere (another scope's people stay unnamed)."""
+    mine = {o.pk for o in by_code.values()}
     taken = Member.objects.filter(id_number__in=list(lines_by_number)).values_list(
-        "id_number", flat=True
+        "id_number", "name", "organization_id", "organization__name"
     )
-    message = _("This ID number is registered already.")
-    errors.extend(RowError(lines_by_number[n], labels["id_number"], message) for n in taken)
+    for number, name, organization_id, organization in taken:
+        if organization_id in mine:
+            message = _("This ID number is registered already, for %(name)s (%(organization)s).")
+            message %= {"name": name, "organization": organization}
+        else:
+            message = _("This ID number is registered already, in another organization.")
+        errors.append(RowError(lines_by_number[number], labels["id_number"], message))
 
 
 def _validate_line(line, record, by_code, labels, seen, errors) -> tuple[Member | None, object]:

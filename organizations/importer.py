@@ -1,5 +1,6 @@
 """Import a whole organization tree from a spreadsheet, all lines or none."""
 
+import datetime
 from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
@@ -26,8 +27,15 @@ COLUMNS = [
 ]
 
 
+EXAMPLE = {
+    "code": "B001", "name": "某某局第一党支部", "kind": Kind.BRANCH, "parent": "P001",
+    "unit": "某某局", "founded_on": datetime.date(2001, 7, 1),
+    "term_elected_on": datetime.date(2024, 5, 10), "term_years": 3,
+}  # fmt: skip
+
+
 def write_template(stream: BinaryIO) -> None:
-    sheets.write_sheet(stream, COLUMNS, [], title=_("organizations"))
+    sheets.write_template(stream, COLUMNS, title=_("organizations"), example=EXAMPLE)
 
 
 def write_organizations(stream: BinaryIO, organizations: QuerySet[Organization]) -> int:
@@ -87,7 +95,7 @@ def organizations_import(*, file: BinaryIO, by=None) -> ImportResult:
     if not result.errors:
         services.organizations_bulk_create(organizations=checked, by=by)
         result.created = len(checked)
-    result.errors.sort(key=lambda e: e.line)
+    result.errors = sheets.by_line(result.errors)
     return result
 
 

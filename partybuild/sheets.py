@@ -16,10 +16,13 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import plainrows
 from .cells import safe_title
@@ -210,7 +213,7 @@ def _bounded_lines(sheet, width: int) -> Iterator[tuple[int, tuple]]:
             raise SheetError(_too_many_lines())
         if line % 500 == 0 and time.monotonic() > deadline:
             raise SheetError(_("Reading the sheet took too long; split it into several files."))
-        if any(v is not None and str(v).strip() for v in values):
+        if any(v is not None and str(v).strip() for v in values) and not _is_example(values):
             yield line, values
 
 
@@ -261,8 +264,7 @@ def _convert(column: Column, raw: Any, lookup: dict[str, str]) -> Any:
         try:
             return lookup[_normal(raw)]
         except KeyError:
-            message = _("'%(value)s' is not one of the allowed values.") % {"value": raw}
-            raise ValueError(message) from None
+            raise ValueError(_not_allowed(column, raw)) from None
     if column.kind == BOOL:
         text = _normal(raw)
         if text in _TRUE:
@@ -281,11 +283,27 @@ def _convert(column: Column, raw: Any, lookup: dict[str, str]) -> Any:
     return str(raw).strip()
 
 
+SHOWN_CHOICES = 12
+
+
+def _not_allowed(column: Column, raw: Any) -> str:
+    labels = [str(label) for _value, label in column.choices]
+    listed = "、".join(labels[:SHOWN_CHOICES])
+    if len(labels) > SHOWN_CHOICES:
+        listed += " …"
+    return _("'%(value)s' is not one of the allowed values: %(allowed)s.") % {
+        "value": raw,
+        "allowed": listed,
+    }
+
+
 def _to_date(raw: Any) -> datetime.date:
     if isinstance(raw, datetime.datetime):
         return raw.date()
     if isinstance(raw, datetime.date):
         return raw
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and 1 <= raw < 2958466:
+        return from_excel(raw).date()  # an Excel date serial in a cell not formatted as date
     text = str(raw).strip()
     for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
         try:
@@ -343,6 +361,19 @@ def _read_line(line, values, positions, lookups, errors: list[RowError]) -> dict
     return record
 
 
+def by_line(errors: list[RowError]) -> list[RowError]:
+    """Errors in line order, one per cell: a value that could not be read is not reported
+    again as missing by the form that checks the line."""
+    seen, kept = set(), []
+    for error in sorted(errors, key=lambda e: e.line):
+        cell = (error.line, error.column)
+        if error.column and cell in seen:
+            continue
+        seen.add(cell)
+        kept.append(error)
+    return kept
+
+
 def form_errors(line: int, form, labels: dict[str, str]) -> list[RowError]:
     """A bound form's errors as row errors, named by the spreadsheet's column labels."""
     return [
@@ -370,6 +401,65 @@ def write_sheet(
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     workbook.save(stream)
     return count
+
+
+EXAMPLE_MARK = gettext_lazy("(example)")
+TEMPLATE_ROWS = 2000  # rows that carry the drop-down lists and date formats
+
+
+def write_template(stream: BinaryIO, columns: list[Column], *, title: str, example: dict) -> None:
+    """An import template people can fill in: the header, one example line (marked; the
+    import skips it), a drop-down list on every choice and yes/no column, date-formatted
+    date columns, and a second sheet listing the allowed values."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = safe_title(title)
+    values_sheet = workbook.create_sheet(safe_title(_("allowed values")))
+    for i, column in enumerate(columns, start=1):
+        letter = get_column_letter(i)
+        sheet.column_dimensions[letter].width = column.width
+        header = sheet.cell(1, i, str(column.label))
+        header.font = Font(bold=True)
+        if column.required:
+            header.fill = PatternFill("solid", fgColor="FFF2CC")
+        shown = display_value(column, example.get(column.key))
+        if i == 1:
+            shown = f"{EXAMPLE_MARK}{shown or ''}"
+        cell = sheet.cell(2, i, shown)
+        cell.font = Font(italic=True, color="808080")
+        if column.kind == DATE:
+            sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
+            cell.number_format = "yyyy-mm-dd"
+        _add_choice_list(sheet, values_sheet, column, i)
+    sheet.freeze_panes = "A2"
+    workbook.save(stream)
+
+
+def _add_choice_list(sheet, values_sheet, column: Column, index: int) -> None:
+    if column.kind == BOOL:
+        options = [str(_("yes")), str(_("no"))]
+    elif column.kind == CHOICE:
+        options = [str(label) for _value, label in column.choices]
+    else:
+        return
+    target = values_sheet.max_column + 1 if values_sheet["A1"].value else 1
+    letter = get_column_letter(target)
+    values_sheet.cell(1, target, str(column.label)).font = Font(bold=True)
+    values_sheet.column_dimensions[letter].width = max(column.width, 14)
+    for row, option in enumerate(options, start=2):
+        values_sheet.cell(row, target, option)
+    source = f"'{values_sheet.title}'!${letter}$2:${letter}${len(options) + 1}"
+    validation = DataValidation(type="list", formula1=source, allow_blank=True)
+    validation.error = str(_("Choose one of the allowed values (see the second sheet)."))
+    validation.showErrorMessage = True
+    sheet.add_data_validation(validation)
+    column_letter = get_column_letter(index)
+    validation.add(f"{column_letter}2:{column_letter}{TEMPLATE_ROWS}")
+
+
+def _is_example(values: tuple) -> bool:
+    first = _normal(values[0] if values else "")
+    return any(first.startswith(mark) for mark in _in_every_language(EXAMPLE_MARK))
 
 
 def _header_cell(sheet, column: Column):
