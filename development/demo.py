@@ -71,6 +71,7 @@ def demo_steps(people: list[dict], anchor: datetime.date, recorded_at, seed: int
 def _row(member_id: int, kind: str, on: datetime.date, recorded_at) -> dict:
     return {
         "member_id": member_id, "kind": str(kind), "on": on, "note": "", "attachment": "",
+        "attachment_name": "",
         "channel": "members" if kind == K.ACTIVIST_SELECTED else "", "publicity_from": None,
         "publicity_to": None, "training_days": 5 if kind == K.TRAINING else None,
         "training_hours": None, "approving_organization_id": None, "special_case": False,
