@@ -96,6 +96,9 @@ class Sheet(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.CharField(_("reason for returning"), max_length=300, blank=True)
+    # Members who voted in the democratic rating: no row's votes add up to more. Empty: the
+    # members who should take part (every member not exempted).
+    voters = models.PositiveIntegerField(_("members who voted"), null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -174,9 +174,26 @@ def _changes(entries: list[Entry], seen: dict[int, dict]) -> list[Change]:
     return changes
 
 
-def row_problems(values: dict) -> list[str]:
-    """What is wrong within one row, whether the sheet is a draft or submitted."""
+VOTES = ("votes_excellent", "votes_qualified", "votes_basic", "votes_unqualified")
+
+
+def should_vote(entries_values) -> int:
+    """Members who should take part: every row not exempted."""
+    return sum(1 for values in entries_values if not values["exemption"])
+
+
+def row_problems(values: dict, voters: int | None = None) -> list[str]:
+    """What is wrong within one row, whether the sheet is a draft or submitted. `voters`:
+    how many voted, which no row's votes may exceed."""
     problems = []
+    votes = [values.get(name) or 0 for name in VOTES]
+    if any(v < 0 for v in votes):
+        problems.append(_("Votes: a count cannot be negative."))
+    elif voters is not None and sum(votes) > voters:
+        problems.append(
+            _("Votes: %(sum)s in all, more than the %(voters)s members who voted.")
+            % {"sum": sum(votes), "voters": voters}
+        )
     if values["exemption"] and values["grade"]:
         problems.append(_("An exempted member gets no grade."))
     if values["exemption"] == Exemption.OTHER and not values["exemption_note"].strip():
@@ -186,7 +203,13 @@ def row_problems(values: dict) -> list[str]:
 
 @transaction.atomic
 def sheet_save(
-    *, sheet: Sheet, rows: dict[int, dict], version: int, seen: dict[int, dict], by=None
+    *,
+    sheet: Sheet,
+    rows: dict[int, dict],
+    version: int,
+    seen: dict[int, dict],
+    by=None,
+    voters: int | None = None,
 ) -> Sheet:
     """Save the branch's values (entry id -> field values) as a draft.
 
@@ -201,10 +224,19 @@ def sheet_save(
     if sheet.version != version:
         raise SheetChanged(sheet, _changes(list(entries.values()), seen))
     problems = {}
+    if any(entry_id not in entries for entry_id in rows):
+        _refuse(_("A row does not belong to this sheet."))
+    after = {pk: rows.get(pk) or entry_values(entry) for pk, entry in entries.items()}
+    should = should_vote(after.values())
+    if voters is not None and voters > should:
+        _refuse(
+            _("%(voters)s members voted, more than the %(should)s who should take part.")
+            % {"voters": voters, "should": should},
+            "voters",
+        )
+    limit = should if voters is None else voters
     for entry_id, values in rows.items():
-        if entry_id not in entries:
-            _refuse(_("A row does not belong to this sheet."))
-        found = row_problems(values)
+        found = row_problems(values, limit)
         if found:
             problems[entry_id] = found
     if problems:
@@ -219,6 +251,7 @@ def sheet_save(
             entry._history_user = by
             entry.save()
     sheet.version += 1
+    sheet.voters = voters
     if sheet.status == SheetStatus.NOT_STARTED:
         sheet.status = SheetStatus.DRAFT
     sheet.saved_by, sheet.saved_at = by, timezone.now()
@@ -236,13 +269,25 @@ def submission_problems(sheet: Sheet, entries: list[Entry]) -> list[str]:
             _("Grade or exempt every member; still open: %(names)s.")
             % {"names": "、".join(ungraded)}
         )
+    rows = [entry_values(e) for e in entries]
+    voters = sheet.voters if sheet.voters is not None else should_vote(rows)
+    check_evaluations = Policy.current().appraisal_requires_evaluations
     for entry in entries:
+        if (
+            check_evaluations
+            and entry.grade
+            and not (entry.self_assessment and entry.mutual_evaluation)
+        ):
+            problems.append(
+                _("%(name)s: graded without self-assessment and mutual evaluation.")
+                % {"name": entry.member.name}
+            )
         if entry.grade in GRADES_NEEDING_REMARK and not entry.remark.strip():
             problems.append(
                 _("%(name)s: a remark is required for “%(grade)s”.")
                 % {"name": entry.member.name, "grade": entry.get_grade_display()}
             )
-        problems += [f"{entry.member.name}: {p}" for p in row_problems(entry_values(entry))]
+        problems += [f"{entry.member.name}: {p}" for p in row_problems(entry_values(entry), voters)]
     campaign = sheet.campaign
     if campaign.cap_applies:
         graded = sum(1 for e in entries if e.grade)

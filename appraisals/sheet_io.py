@@ -75,7 +75,8 @@ def import_sheet(*, file: BinaryIO, sheet: Sheet, by) -> ImportResult:
         result.errors = sheets.by_line(result.errors)
         return result
     try:
-        sheet_save(sheet=sheet, rows=rows, version=sheet.version, seen={}, by=by)
+        sheet_save(sheet=sheet, rows=rows, version=sheet.version, seen={}, by=by,
+                   voters=sheet.voters)  # fmt: skip
     except ValidationError as exc:
         return ImportResult(errors=[RowError(FILE_LEVEL, "", m) for m in exc.messages])
     result.created = len(rows)

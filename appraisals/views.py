@@ -238,6 +238,7 @@ def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "can_decide": access.decides_for(request.user, sheet.organization),
             "version": sheet.version,
             "seen": seen_json({e.pk: services.entry_values(e) for e in entries}),
+            "should_vote": services.should_vote(services.entry_values(e) for e in entries),
             "conflict": conflict,
             "problems": services.submission_problems(sheet, entries)
             if sheet.status == SheetStatus.SUBMITTED
@@ -263,10 +264,15 @@ def _save_grid(request: HttpRequest, sheet: Sheet, rows) -> HttpResponse | None:
     """Save the grid, then submit if asked. None: refused, show the user's values again."""
     version = int(request.POST.get("version", "-1") or -1)
     values = {form.instance.pk: form.values() for form in rows}
+    voters = request.POST.get("voters", "").strip()
+    if voters and not voters.isdigit():
+        messages.error(request, _("Members who voted: write a whole number."))
+        return None
     try:
         saved = services.sheet_save(
             sheet=sheet, rows=values, version=version,
             seen=parse_seen(request.POST.get("seen", "")), by=request.user,
+            voters=int(voters) if voters else None,
         )  # fmt: skip
     except ValidationError as exc:
         for message in exc.messages:

@@ -194,6 +194,7 @@ class PolicyForm(forms.ModelForm):
             "probation_warning_days",
             "reminder_lead_days",
             "rectification_months",
+            "appraisal_requires_evaluations",
         ]
 
     def __init__(self, *args, **kwargs):

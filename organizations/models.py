@@ -307,6 +307,9 @@ class Policy(models.Model):
     rectification_months = models.PositiveSmallIntegerField(
         _("an unqualified member rectifies within (months)"), default=6
     )
+    appraisal_requires_evaluations = models.BooleanField(
+        _("a graded member needs self-assessment and mutual evaluation"), default=True
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()

@@ -41,6 +41,7 @@ def grid_data(page: str, grades: dict[int, str] | None = None) -> dict:
         data[name] = "on"
     for pk, grade in (grades or {}).items():
         data[f"e{pk}-grade"] = grade
+        data[f"e{pk}-self_assessment"] = data[f"e{pk}-mutual_evaluation"] = "on"
         if grade in (Grade.BASIC, Grade.UNQUALIFIED):
             data[f"e{pk}-remark"] = "有差距"
     for key in [k for k in data if k.endswith("-votes_excellent")]:

@@ -1,6 +1,7 @@
 """Democratic appraisal: campaigns, sheets, submission rules, decisions, dispositions, figures."""
 
 import datetime
+import functools
 from decimal import Decimal
 
 import pytest
@@ -39,7 +40,7 @@ def open_campaign(org, **fields):
 def blank(**values) -> dict:
     row = {name: "" if name in ("exemption", "exemption_note", "grade", "remark") else 0
            for name in services.ENTRY_FIELDS}  # fmt: skip
-    row.update(self_assessment=False, mutual_evaluation=False)
+    row.update(self_assessment=True, mutual_evaluation=True)  # a row as filled in
     row.update(values)
     return row
 
@@ -50,7 +51,8 @@ def fill(sheet: Sheet, grades: list[str], **extra) -> Sheet:
     rows = {}
     for entry, grade in zip(entries, grades, strict=False):
         remark = "需改进" if grade in (Grade.BASIC, Grade.UNQUALIFIED) else ""
-        rows[entry.pk] = blank(grade=grade, remark=remark, self_assessment=True, **extra)
+        rows[entry.pk] = blank(grade=grade, remark=remark, self_assessment=True,
+                               mutual_evaluation=True, **extra)  # fmt: skip
     sheet.refresh_from_db()
     return services.sheet_save(sheet=sheet, rows=rows, version=sheet.version, seen={})
 
@@ -111,10 +113,9 @@ def test_a_later_save_from_an_older_copy_is_refused_with_what_changed(b1_sheet):
     with pytest.raises(services.SheetChanged) as info:
         services.sheet_save(sheet=b1_sheet, rows={first.pk: blank(grade=Grade.QUALIFIED)},
                             version=version, seen=opened)  # fmt: skip
-    [change] = info.value.changes
-    assert (change.entry.pk, change.field, change.was, change.now) == (
-        first.pk, "grade", "", Grade.EXCELLENT,
-    )  # fmt: skip
+    changes = {c.field: c for c in info.value.changes}  # the evaluations were ticked too
+    change = changes["grade"]
+    assert (change.entry.pk, change.was, change.now) == (first.pk, "", Grade.EXCELLENT)
     first.refresh_from_db()
     assert first.grade == Grade.EXCELLENT  # the earlier save stands
 
@@ -349,3 +350,39 @@ def test_figures_count_approved_sheets_and_add_up_over_the_subtree(tree, cast):
     assert (b1_only.should, b1_only.took_part) == (4, 3)
     assert figures_for(campaign, tree.p2).should == 0  # B4's sheet is not approved
     assert b4.status == SheetStatus.NOT_STARTED
+
+
+@pytest.mark.django_db
+def test_votes_are_bounded_by_the_voters_and_never_negative(b1_sheet):
+    """Branch of 9: a row's votes add up to at most the voters (9 when not given)."""
+    entries = list(b1_sheet.entries.order_by("member__name", "member_id"))
+    save = functools.partial(services.sheet_save, sheet=b1_sheet, seen={})
+    with pytest.raises(ValidationError, match="400"):
+        save(rows={entries[0].pk: blank(votes_excellent=400)}, version=b1_sheet.version)
+    with pytest.raises(ValidationError, match="负数"):
+        save(rows={entries[0].pk: blank(votes_qualified=-1)}, version=b1_sheet.version)
+    with pytest.raises(ValidationError, match="10"):
+        save(rows={}, version=b1_sheet.version, voters=10)  # more voters than members
+    saved = save(rows={entries[0].pk: blank(votes_excellent=6, votes_qualified=1)},
+                 version=b1_sheet.version, voters=7)  # fmt: skip
+    assert saved.voters == 7
+    with pytest.raises(ValidationError) as info:
+        save(rows={entries[1].pk: blank(votes_excellent=5, votes_qualified=3)},
+             version=saved.version, voters=7)  # fmt: skip
+    assert entries[1].member.name in info.value.messages[0]  # the row is named
+
+
+@pytest.mark.django_db
+def test_grades_need_self_assessment_and_mutual_evaluation_unless_switched_off(b1_sheet):
+    from organizations.models import Policy
+
+    fill(b1_sheet, [Grade.QUALIFIED] * 9)
+    entry = b1_sheet.entries.order_by("member__name", "member_id").first()
+    b1_sheet.refresh_from_db()
+    services.sheet_save(sheet=b1_sheet, version=b1_sheet.version, seen={}, rows={
+        entry.pk: blank(grade=Grade.QUALIFIED, mutual_evaluation=False)})  # fmt: skip
+    with pytest.raises(ValidationError, match=entry.member.name):
+        services.sheet_submit(sheet=b1_sheet)
+    Policy.objects.update(appraisal_requires_evaluations=False)
+    b1_sheet.refresh_from_db()
+    assert services.sheet_submit(sheet=b1_sheet).status == SheetStatus.SUBMITTED

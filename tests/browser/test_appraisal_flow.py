@@ -34,12 +34,13 @@ def test_grid_by_keyboard_submission_return_and_approval(
     page.get_by_role("link", name="第一党支部").click()
     expect(page.get_by_test_id("sheet-status")).to_have_text("未开始")
 
-    # Row by row with the keyboard: the four vote counts, then the grade, then the remark.
+    # Row by row with the keyboard: the four vote counts (3 members vote), then the grade,
+    # then the remark.
     page.get_by_label("党员丙 已个人自评").focus()
     for votes, grade_keys, remark in (
-        ("9 0 0 0", ["ArrowDown"], ""),  # excellent
-        ("2 7 0 0", ["ArrowDown", "ArrowDown"], ""),  # qualified
-        ("0 6 3 0", ["ArrowDown", "ArrowDown", "ArrowDown"], ""),  # basic, remark missing
+        ("3 0 0 0", ["ArrowDown"], ""),  # excellent
+        ("1 2 0 0", ["ArrowDown", "ArrowDown"], ""),  # qualified
+        ("0 2 1 0", ["ArrowDown", "ArrowDown", "ArrowDown"], ""),  # basic, remark missing
     ):
         page.keyboard.press("Space")  # self-assessment done
         page.keyboard.press("Tab")
