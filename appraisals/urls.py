@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.campaign_list, name="campaign_list"),
     path("new/", views.campaign_new, name="campaign_new"),
     path("<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("<int:pk>/approve/", views.campaign_approve, name="campaign_approve"),
     path("sheets/<int:pk>/", views.sheet_edit, name="sheet_edit"),
     path("sheets/<int:pk>/decide/", views.sheet_decide, name="sheet_decide"),
     path("sheets/<int:pk>/template/", views.sheet_template, name="sheet_template"),

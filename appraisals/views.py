@@ -14,6 +14,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -139,8 +141,47 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "query": f"organization={root.pk}&status={status}",
             "pending": _pending_dispositions(request, campaign),
+            "can_decide": access.can_manage_tree(request.user),
+            "past_deadline": campaign.deadline < timezone.localdate(),
+            "open_statuses": OPEN_STATUSES,
         },
     )
+
+
+OPEN_STATUSES = (SheetStatus.NOT_STARTED, SheetStatus.DRAFT, SheetStatus.RETURNED)
+
+
+@login_required
+@require_POST
+def campaign_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve several submitted sheets at once, each with the checks of one by one."""
+    campaign = _campaign(request, pk)
+    if not access.can_manage_tree(request.user):
+        raise PermissionDenied
+    ids = [int(i) for i in request.POST.getlist("sheet") if i.isdigit()]
+    sheets = access.scoped(campaign.sheets.filter(pk__in=ids), request.user)
+    decided = set(access.writable_organizations(request.user).filter(
+        pk__in=sheets.values("organization_id")).values_list("pk", flat=True))  # fmt: skip
+    approved, refused = 0, []
+    for sheet in sheets.select_related("organization").order_by("organization__code"):
+        try:
+            if sheet.organization_id not in decided:
+                raise PermissionDenied
+            services.sheet_approve(sheet=sheet, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else ""
+            refused.append(f"{sheet.organization.name} {reason}".strip())
+            continue
+        audit.record(request, Action.APPROVAL, obj=sheet, summary=sheet.organization.name,
+                     organization_id=sheet.organization_id, decision="approved",
+                     bulk=True)  # fmt: skip
+        approved += 1
+    messages.success(request, _("%(count)s sheets approved.") % {"count": approved})
+    for line in refused:
+        messages.error(request, _("Not approved: %(sheet)s") % {"sheet": line})
+    back = reverse("appraisals:campaign_detail", args=[campaign.pk])
+    organization = request.POST.get("organization", "")
+    return redirect(f"{back}?organization={organization}" if organization.isdigit() else back)
 
 
 @dataclass

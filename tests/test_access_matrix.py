@@ -104,6 +104,8 @@ OBJECT_CASES = [
 ] + [
     ("appraisals:campaign_detail", "campaign", "w", "get",
      lambda user, code: 404 if user == "nora" else 200),
+    ("appraisals:campaign_approve", "campaign", "w", "post",
+     lambda user, code: 404 if user == "nora" else (302 if user in TREE_MANAGERS else 403)),
 ] + [
     (name, "org", code, "get", expect_read)
     for name in ("reports:dashboard_of", "reports:ratios_of")

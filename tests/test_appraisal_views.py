@@ -296,3 +296,39 @@ def test_city_campaign_lists_each_party_committee_with_its_subtree_figures(clien
     page = client.get(url).content.decode()
     assert 'data-testid="child-G1"' in page and 'data-testid="child-P2"' not in page
     assert 'data-testid="up"' not in page
+
+
+@pytest.mark.django_db
+def test_staff_approve_several_sheets_at_once_with_the_same_checks(client, cast, tree):
+    for org in (tree.b1, tree.b2, tree.b4):
+        make_member(org)
+    campaign = campaign_open(
+        organization=tree.w, year=2025, title="评议", starts_on=D(2026, 1, 5),
+        ends_on=D(2026, 2, 1), deadline=D(2026, 3, 1),
+    )  # fmt: skip
+    submitted = []
+    for org in (tree.b1, tree.b2, tree.b4):
+        sheet = Sheet.objects.get(campaign=campaign, organization=org)
+        sheet.status = SheetStatus.SUBMITTED
+        sheet.save()
+        submitted.append(sheet)
+    b1, b2, b4 = submitted
+    b2.status = SheetStatus.DRAFT  # a draft cannot be approved: refused with the reason
+    b2.save()
+    client.force_login(cast.paul)  # P1's staff: B4 is another committee's
+    url = reverse("appraisals:campaign_detail", args=[campaign.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="pick-B1"' in page and 'data-testid="overdue"' in page  # past 03-01
+    response = client.post(reverse("appraisals:campaign_approve", args=[campaign.pk]),
+                           {"sheet": [b1.pk, b2.pk, b4.pk]}, follow=True)  # fmt: skip
+    statuses = dict(Sheet.objects.filter(campaign=campaign).values_list("organization__code",
+                                                                          "status"))  # fmt: skip
+    assert statuses == {"B1": "approved", "B2": "draft", "B4": "submitted"}
+    text = response.content.decode()
+    assert "第二党支部" in text and "第四党支部" not in text  # B4 is not even named to Paul
+    for who in ("alice", "victor"):
+        client.force_login(getattr(cast, who))
+        post = client.post(reverse("appraisals:campaign_approve", args=[campaign.pk]),
+                           {"sheet": [b4.pk]})  # fmt: skip
+        assert post.status_code == 403
+    assert Sheet.objects.get(pk=b4.pk).status == "submitted"
