@@ -18,7 +18,7 @@ class RoleForm(forms.Form):
     def __init__(self, *args, organizations, submit: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"] = organization_field(
-            organizations, label=gettext_lazy("organization")
+            organizations, label=gettext_lazy("organization"), lookup={"write": 1}
         )
         self.order_fields(["organization", "role"])
         self.helper = submit_helper(submit)

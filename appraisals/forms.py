@@ -20,7 +20,7 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"] = organization_field(
-            organizations, label=_("for the subtree of")
+            organizations, label=_("for the subtree of"), lookup={"write": 1, "committees": 1}
         )
         self.helper = submit_helper(_("Open the campaign"))
 

@@ -193,7 +193,7 @@ class MemberCreateForm(MemberForm):
         super().__init__(*args, **kwargs)
         if organizations is not None:
             self.fields["organization"] = organization_field(
-                organizations.active(), label=gettext_lazy("organization")
+                organizations.active(), label=gettext_lazy("organization"), lookup={"write": 1}
             )
             if organizations.count() == 1:
                 self.fields["organization"].initial = organizations.first()
@@ -240,7 +240,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"] = organization_field(
-            organizations.active(), label=gettext_lazy("new organization")
+            organizations.active(), label=gettext_lazy("new organization"), lookup={"write": 1}
         )
         self.helper = submit_helper(_("Move"))
 

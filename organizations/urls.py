@@ -6,6 +6,7 @@ app_name = "organizations"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("search/", views.organization_search, name="organization_search"),
+    path("lookup/", views.organization_lookup, name="organization_lookup"),
     path("new/", views.organization_create, name="organization_create"),
     path("rules/", views.policy_edit, name="policy_edit"),
     path("<int:pk>/", views.organization_detail, name="organization_detail"),

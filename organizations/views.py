@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from partybuild.forms import add_service_errors, form_page
 from . import access, services
 from .forms import DissolveForm, OrganizationForm, PolicyForm, PositionEndForm, PositionForm
 from .health import health_of
-from .models import Organization, OrganizationClosure, Policy, Position, Status
+from .models import BRANCH_KINDS, Organization, OrganizationClosure, Policy, Position, Status
 
 
 def _organization(request: HttpRequest, pk: int, *, write: bool = False) -> Organization:
@@ -277,6 +277,37 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Rules saved."))
         return redirect("organizations:policy_edit")
     return form_page(request, form, title=_("Rules"))
+
+
+PICKER_RESULTS = 20
+
+
+@login_required
+def organization_lookup(request: HttpRequest) -> JsonResponse:
+    """The picker's matches: organizations in the user's scope (that they may change, with
+    write=1; committees and general branches only, with committees=1) whose name holds the
+    query or whose code starts with it, each with its path below the top of the tree."""
+    query = request.GET.get("q", "").strip()[:60]
+    write = request.GET.get("write") == "1"
+    found = access.scoped(Organization.objects.active(), request.user, via="self", write=write)
+    if request.GET.get("committees") == "1":
+        found = found.exclude(kind__in=BRANCH_KINDS)
+    if query:
+        found = found.filter(Q(name__contains=query) | Q(code__istartswith=query))
+    results = list(found.order_by("depth", "code").values("pk", "code", "name")[:PICKER_RESULTS])
+    above: dict[int, list[str]] = {}
+    for descendant, name in (
+        OrganizationClosure.objects.filter(
+            descendant_id__in=[r["pk"] for r in results], depth__gt=0,
+            ancestor__parent__isnull=False,
+        ).order_by("descendant_id", "-depth").values_list("descendant_id", "ancestor__name")
+    ):  # fmt: skip
+        above.setdefault(descendant, []).append(name)
+    return JsonResponse({"results": [
+        {"value": r["code"], "text": r["name"],
+         "path": " › ".join([*above.get(r["pk"], []), r["name"]])}
+        for r in results
+    ]})  # fmt: skip
 
 
 @login_required

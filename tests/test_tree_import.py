@@ -154,3 +154,23 @@ def test_a_form_takes_a_code_whatever_the_number_of_organizations(client, cast, 
     monkeypatch.setattr(org_forms, "SELECT_LIMIT", 2)
     assert client.post(url, {**data, "code": "B78"}).status_code == 302
     assert Organization.objects.get(code="B78").parent == tree.g1
+
+
+@pytest.mark.django_db
+def test_the_picker_finds_by_name_or_code_in_scope_with_the_path(client, cast, tree):
+    from django.urls import reverse
+
+    url = reverse("organizations:organization_lookup")
+    client.force_login(cast.paul)
+    found = client.get(url, {"q": "支部"}).json()["results"]
+    assert {r["value"] for r in found} == {"B1", "B2", "B3"}  # not B4: another committee's
+    b1 = next(r for r in found if r["value"] == "B1")
+    assert b1["path"] == "第一党委 › 第一党总支 › 第一党支部"
+    assert [r["value"] for r in client.get(url, {"q": "g1"}).json()["results"]] == ["G1"]
+    committees = client.get(url, {"write": 1, "committees": 1}).json()["results"]
+    assert [r["value"] for r in committees] == ["P1", "G1"]
+    client.force_login(cast.victor)  # a viewer may read the city but change nothing
+    assert client.get(url, {"q": "支部"}).json()["results"]
+    assert client.get(url, {"q": "支部", "write": 1}).json()["results"] == []
+    client.force_login(cast.alice)
+    assert [r["value"] for r in client.get(url).json()["results"]] == ["B1"]

@@ -6,6 +6,7 @@ from playwright.sync_api import Page, expect
 
 from ..factories import make_member
 from .test_member_flow import log_in
+from .test_picker_flow import pick
 
 pytestmark = pytest.mark.browser
 NEW_PASSWORD = "Quiet-harbour-2026"
@@ -23,7 +24,7 @@ def test_staff_create_a_secretary_account_and_deactivate_it(
     staff.get_by_test_id("new-account").click()
     staff.fill("#id_username", "carol")
     staff.fill("#id_full_name", "陈卡罗")
-    staff.select_option("#id_organization", label="第一党支部")
+    pick(staff, "id_organization", "第一党支部")
     staff.select_option("#id_role", "secretary")
     staff.get_by_role("button", name="创建账号").click()
     password = staff.get_by_test_id("one-time-password").inner_text().strip()
