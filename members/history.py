@@ -3,6 +3,10 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from organizations.models import Organization
+
 from .models import Member
 
 
@@ -21,12 +25,18 @@ class Revision:
     changes: list[Change]
 
 
-def _display(member_history, field_name: str, value: Any) -> Any:
+def _display(member_history, field_name: str, value: Any, names: dict[int, str]) -> Any:
+    """A value as people read it: labels of choices, 是/否, organizations by name, masked
+    ID numbers; never a database id or "True"."""
     field = member_history._meta.get_field(field_name)
     if field.choices and value not in (None, ""):
         return dict(field.flatchoices).get(value, value)
     if field_name == "id_number" and value:
         return Member(id_number=value).masked_id_number
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if field_name == "organization" and value is not None:
+        return names.get(value, value)
     return value
 
 
@@ -34,6 +44,11 @@ def change_history(member: Member) -> list[Revision]:
     """Newest first. Historical rows are read in one query and compared in memory."""
     records = list(
         member.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    names = dict(
+        Organization.objects.filter(pk__in={r.organization_id for r in records}).values_list(
+            "pk", "name"
+        )
     )
     revisions = []
     previous = None
@@ -45,8 +60,8 @@ def change_history(member: Member) -> list[Revision]:
                 changes.append(
                     Change(
                         field=str(field.verbose_name),
-                        before=_display(record, change.field, change.old),
-                        after=_display(record, change.field, change.new),
+                        before=_display(record, change.field, change.old, names),
+                        after=_display(record, change.field, change.new, names),
                     )
                 )
         revisions.append(

@@ -210,7 +210,10 @@ def ratios(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     level = request.GET.get("level", "children")
     level = level if level in LEVELS else "children"
     snapshot, too_old = _snapshot_of(request, org, _as_of(request))
+    # The way up stops at the top of the user's scope (above it the page would answer 404).
+    up = access.scoped(Organization.objects.filter(pk=org.parent_id), request.user, via="self")
     context = {"organization": org, "level": level, "snapshot": snapshot, "too_old": too_old,
+               "up": up.first() if org.parent_id else None,
                "ratios": f.RATIOS,
                "levels": LEVELS, "dates": f.available_dates()}  # fmt: skip
     if snapshot is not None:

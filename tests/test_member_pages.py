@@ -1,5 +1,7 @@
 """Member pages: change history with who and what, ID disclosure log, query counts."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -69,3 +71,19 @@ def test_organization_page_query_count_does_not_grow_with_children(client, cast,
     assert count_queries(client, url) == few
     tree_url = reverse("organizations:tree_children", args=[tree.p2.pk])
     assert count_queries(client, tree_url) <= few
+
+
+@pytest.mark.django_db
+def test_history_shows_organization_names_and_yes_no(client, cast, tree):
+    from members.services import member_move
+
+    member = make_member(tree.b1)
+    member_move(member=member, organization=tree.b2, on=datetime.date(2024, 1, 1))
+    member.is_floating, member.floating_whereabouts = True, "深圳"
+    member.save()
+    client.force_login(cast.paul)
+    page = client.get(reverse("members:member_detail", args=[member.pk])).content.decode()
+    history = page[page.index('data-testid="history"') :]
+    assert "第一党支部" in history and "第二党支部" in history
+    assert "是" in history and "True" not in history
+    assert f">{tree.b1.pk}<" not in history

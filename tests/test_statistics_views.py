@@ -300,3 +300,15 @@ def test_an_organization_newer_than_the_figures_gets_an_empty_state(client, cast
     client.force_login(cast.victor)
     page = client.get(reverse("reports:dashboard_of", args=[newer.pk])).content.decode()
     assert "下次计算" in page and 'data-testid="recompute"' not in page
+
+
+@pytest.mark.django_db
+def test_the_way_up_stops_at_the_top_of_the_scope(client, cast, branches):
+    compute()
+    client.force_login(cast.paul)
+    assert (
+        'data-testid="up"'
+        not in client.get(reverse("reports:ratios_of", args=[branches.p1.pk])).content.decode()
+    )  # the city above P1 is not Paul's
+    page = client.get(reverse("reports:ratios_of", args=[branches.g1.pk])).content.decode()
+    assert f'href="{reverse("reports:ratios_of", args=[branches.p1.pk])}' in page
