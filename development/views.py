@@ -272,7 +272,10 @@ def development_import_page(request: HttpRequest) -> HttpResponse:
     """Historical development records from a spreadsheet: all lines or none."""
     if not access.writable_organizations(request.user).exists():
         raise PermissionDenied
-    form = RosterImportForm(request.POST or None, request.FILES or None)
+    form = RosterImportForm(
+        request.POST or None, request.FILES or None,
+        label=_("development records file (.xlsx)"),
+    )  # fmt: skip
     result = None
     if request.method == "POST" and form.is_valid():
         result = handle_import(request, form.cleaned_data["file"], kind="development_import",

@@ -262,8 +262,12 @@ class LeaveForm(forms.Form):
 
 
 class RosterImportForm(forms.Form):
+    """A spreadsheet to import; the label says which (the roster by default)."""
+
     file = forms.FileField(label=gettext_lazy("roster file (.xlsx)"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, label=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if label is not None:
+            self.fields["file"].label = label
         self.helper = submit_helper(_("Check and import"))

@@ -97,3 +97,10 @@ def test_import_page_with_the_downloaded_template(client, cast, tree, person, in
 def test_viewers_cannot_import(client, cast):
     client.force_login(cast.victor)
     assert client.get(reverse("development:development_import")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_import_page_names_its_file_for_what_it_is(client, cast):
+    client.force_login(cast.alice)
+    page = client.get(reverse("development:development_import")).content.decode()
+    assert "发展党员记录文件" in page and "花名册文件" not in page
