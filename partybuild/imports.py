@@ -13,11 +13,10 @@ from typing import BinaryIO
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
 
 from . import audit, sheets
-from .jobs import load_job, new_job
-from .models import Action, Job, JobStatus
+from .jobs import new_job, running
+from .models import Action, Job
 from .sheets import ImportResult
 
 Importer = Callable[[BinaryIO, object], ImportResult]
@@ -49,22 +48,15 @@ def handle_import(request, upload, *, kind: str, run: Importer, task) -> ImportR
 def import_job_run(job_id: int, run: Importer) -> Job:
     """In the worker: import the stored file as the job's user, keep the outcome, and
     delete the file (it holds personal data and is not needed any more)."""
-    job = load_job(job_id)
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=5)
-    try:
-        with job.upload.open("rb") as stream:
-            result = run(stream, job.user)
-    except Exception as exc:
-        job.status, job.error = JobStatus.FAILED, f"{type(exc).__name__}: {exc}"
-        raise
-    else:
-        job.status, job.progress, job.result = JobStatus.DONE, 100, result.as_dict()
+    with running(job_id) as job:
+        try:
+            with job.upload.open("rb") as stream:
+                result = run(stream, job.user)
+        finally:
+            job.upload.delete(save=False)
+        job.result = result.as_dict()
         audit.record(
             None, Action.IMPORT, user=job.user, summary=job.kind, job=job.pk,
             created=result.created, errors=result.total_errors,
         )  # fmt: skip
-    finally:
-        job.upload.delete(save=False)
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "progress", "result", "error", "upload", "finished_at"])
     return job

@@ -7,6 +7,8 @@ Every app starts its long exports and imports here; the app gives the Celery tas
 import datetime
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.files import File
 from django.db import transaction
@@ -43,25 +45,34 @@ def job_start(*, task, kind: str, user, params: dict) -> Job:
     return job
 
 
-def job_run(job_id: int, work) -> Job:
-    """Run `work(job, stream)`, which writes the file and returns its rows; keep the file
-    under the job's file name; record a failure instead of losing it."""
+@contextmanager
+def running(job_id: int) -> Iterator[Job]:
+    """A job's life in the worker, for every kind: running while the block runs, then done
+    with what the block left on it (file, result), or failed with the error, which is raised
+    again for Celery's own record."""
     job = load_job(job_id)
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=5)
     try:
+        yield job
+    except Exception as exc:
+        job.status, job.error = JobStatus.FAILED, f"{type(exc).__name__}: {exc}"
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "upload", "finished_at"])
+        raise
+    job.status, job.progress, job.finished_at = JobStatus.DONE, 100, timezone.now()
+    job.save(update_fields=["status", "progress", "file", "upload", "result", "finished_at"])
+
+
+def job_run(job_id: int, work) -> Job:
+    """Run `work(job, stream)`, which writes the file and returns its rows; keep the file
+    under the job's file name."""
+    with running(job_id) as job:
         with tempfile.TemporaryFile() as stream:
             rows = work(job, stream)
             stream.seek(0)
             job.file.save(job.params.get("filename") or f"{job.kind}.xlsx", File(stream),
                           save=False)  # fmt: skip
-    except Exception as exc:
-        job.status, job.error = JobStatus.FAILED, f"{type(exc).__name__}: {exc}"
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
-        raise
-    job.status, job.progress, job.finished_at = JobStatus.DONE, 100, timezone.now()
-    job.result = {"rows": rows}
-    job.save(update_fields=["status", "progress", "file", "result", "finished_at"])
+        job.result = {"rows": rows}
     return job
 
 
