@@ -1,18 +1,34 @@
-"""Appraisal figures of a campaign for any subtree, from the approved sheets.
+"""Appraisal figures of a campaign, or of a year, for any subtree, from the approved sheets.
+
+An organization has at most one sheet a year, each from the campaign that covers it, so the
+figures of a subtree for a year are those of the campaigns covering it, and a campaign opened
+by one committee never changes another subtree's figures. A year whose sheets are not all
+decided before the deadline is in progress: shown as progress, never as final shares.
 
 One grouped query per call, through the closure table, whatever the subtree's size. Shares
 of the grades are of the graded members and add up to 100 (partybuild.numbers).
 """
 
+import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from organizations.models import Organization
 from partybuild.numbers import percent, shares_adding_to_100
 
-from .models import Campaign, Disposition, DispositionKind, Entry, Grade, Outcome, SheetStatus
+from .models import (
+    Campaign,
+    Disposition,
+    DispositionKind,
+    Entry,
+    Grade,
+    Outcome,
+    Sheet,
+    SheetStatus,
+)
 
 ANCESTOR = "sheet__organization__ancestor_links__ancestor_id"
 
@@ -55,6 +71,72 @@ class AppraisalFigures:
     def grade_share(self, grade: str) -> Decimal | None:
         return next(share for g, _label, _n, share in self.grade_rows if g == grade)
 
+    @property
+    def excellent(self) -> int:
+        return self.grades.get(Grade.EXCELLENT, 0)
+
+    @property
+    def unqualified(self) -> int:
+        return self.grades.get(Grade.UNQUALIFIED, 0)
+
+
+@dataclass(frozen=True)
+class YearProgress:
+    """Where a subtree's appraisal of a year stands on a day."""
+
+    year: int
+    sheets: int
+    approved: int
+    deadline: datetime.date  # the latest deadline of the campaigns with sheets there
+    finished: bool  # every sheet approved, or the deadline has passed
+
+    @property
+    def in_progress(self) -> bool:
+        return not self.finished
+
+
+def appraisal_years(organization: Organization, day: datetime.date) -> list[YearProgress]:
+    """Every year with sheets in the subtree from campaigns begun by the day, newest first."""
+    rows = (
+        Sheet.objects.filter(
+            organization__ancestor_links__ancestor=organization, campaign__starts_on__lte=day
+        )
+        .values("year")
+        .annotate(
+            sheets=Count("id"),
+            approved=Count("id", filter=Q(status=SheetStatus.APPROVED)),
+            deadline=Max("campaign__deadline"),
+        )
+        .order_by("-year")
+    )
+    return [
+        YearProgress(
+            year=r["year"],
+            sheets=r["sheets"],
+            approved=r["approved"],
+            deadline=r["deadline"],
+            finished=r["approved"] == r["sheets"] or r["deadline"] < day,
+        )
+        for r in rows
+    ]
+
+
+def choose_year(years: list[YearProgress], asked: int | None) -> YearProgress | None:
+    """The year asked for if the subtree has it, else the latest finished one."""
+    by_year = {y.year: y for y in years}
+    if asked in by_year:
+        return by_year[asked]
+    return next((y for y in years if y.finished), None)
+
+
+def covering_campaigns(organization: Organization, year: int):
+    """The campaigns of the year over the organization or over part of its subtree."""
+    return Campaign.objects.filter(
+        Q(organization__descendant_links__descendant=organization)
+        | Q(organization__ancestor_links__ancestor=organization),
+        year=year,
+    ).distinct()
+
 
 def _entry_counts():
     graded = Q(grade__gt="") & Q(exemption="")
@@ -72,9 +154,17 @@ def figures_by_organization(
     campaign: Campaign, organizations: list[Organization]
 ) -> dict[int, AppraisalFigures]:
     """Figures of each organization's subtree in the campaign (approved sheets only)."""
-    ids = [o.pk for o in organizations]
-    approved = {"sheet__campaign": campaign, "sheet__status": SheetStatus.APPROVED,
-                f"{ANCESTOR}__in": ids}  # fmt: skip
+    return _figures([o.pk for o in organizations], sheet__campaign=campaign)
+
+
+def figures_by_year(year: int, organization_ids) -> dict[int, AppraisalFigures]:
+    """Figures of each organization's subtree in the year, whichever campaigns cover it.
+    `organization_ids` may be a list or a subquery of ids."""
+    return _figures(organization_ids, sheet__year=year)
+
+
+def _figures(ids, **sheets) -> dict[int, AppraisalFigures]:
+    approved = {**sheets, "sheet__status": SheetStatus.APPROVED, f"{ANCESTOR}__in": ids}
     rows = Entry.objects.filter(**approved).values(ANCESTOR).annotate(**_entry_counts()).order_by()
     dispositions: dict[int, dict] = {}
     for row in (
@@ -85,7 +175,9 @@ def figures_by_organization(
     ):
         key = (row["kind"], row["outcome"])
         dispositions.setdefault(row[f"entry__{ANCESTOR}"], {})[key] = row["n"]
-    result = {pk: AppraisalFigures() for pk in ids}
+    result: dict[int, AppraisalFigures] = defaultdict(AppraisalFigures)
+    if isinstance(ids, list):
+        result.update({pk: AppraisalFigures() for pk in ids})
     for row in rows:
         pk = row[ANCESTOR]
         result[pk] = AppraisalFigures(

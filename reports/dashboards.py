@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisals.models import Campaign
+from appraisals.figures import figures_by_year
+from appraisals.views import visible_campaigns
 from development.figures import DevelopmentFigures, PlanProgress
 from development.models import DevelopmentPlan
 from organizations import access
@@ -31,6 +32,7 @@ from .models import Figures, JobStatus, Snapshot, StatsRun
 from .tasks import changed_since, request_recompute, write_yearly, yearly_report
 
 PAGE_SIZE = 50
+APPRAISAL_RATIOS = {r.key for r in f.RATIOS if r.appraisal}
 LEVELS = ("children", "branches")
 
 
@@ -107,9 +109,7 @@ def _dashboard_figures(request, snapshot: Snapshot, org: Organization, row: Figu
         "charts": charts,
         "development": f.development_rows(row),
         "plan": _plan_progress(org, snapshot, row),
-        "grades": f.grade_rows(row),
-        "participation": f.RATIO_BY_KEY["participation"].of(row),
-        "campaign": _campaign(request, org, snapshot),
+        "appraisal": _appraisal(request, org, snapshot),
         "flags": _flag_rows(row),
         "organizations": f.organization_rows(row),
     }
@@ -126,16 +126,21 @@ def _plan_progress(org: Organization, snapshot: Snapshot, row: Figures) -> PlanP
     return PlanProgress(plan=plan, figures=done)
 
 
-def _campaign(request, org: Organization, snapshot: Snapshot) -> Campaign | None:
-    """The campaign of the appraisal year that covers the organization, if the user sees it."""
-    if snapshot.appraisal_year is None:
-        return None
-    return (
-        access.scoped(Campaign.objects.all(), request.user)
-        .filter(year=snapshot.appraisal_year, organization__descendant_links__descendant=org)
-        .order_by("-organization__depth")
-        .first()
-    )
+def _appraisal(request, org: Organization, snapshot: Snapshot) -> dict:
+    """The appraisal card: the year shown (?appraisal=), its figures when finished, the years
+    under way, and links to the campaigns the user may open. Sheets have no past states, so
+    the appraisal is where it stands today, whatever the date of the member figures."""
+    panel = f.appraisal_panel(org, timezone.localdate(), request.GET.get("appraisal"))
+    campaigns = panel.campaigns
+    ids = [c.pk for c in campaigns]
+    visible = set(visible_campaigns(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+    figures = panel.figures
+    return {
+        "panel": panel,
+        "grades": f.grade_rows(figures) if figures else [],
+        "participation": f.RATIO_BY_KEY["participation"].of(figures),
+        "campaigns": [(c, c.pk in visible) for c in campaigns],
+    }
 
 
 def _flag_rows(row: Figures) -> list[tuple[str, str, int]]:
@@ -217,20 +222,25 @@ def ratios(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                "ratios": f.RATIOS,
                "levels": LEVELS, "dates": f.available_dates()}  # fmt: skip
     if snapshot is not None:
+        panel = f.appraisal_panel(org, timezone.localdate(), request.GET.get("appraisal"))
+        year = panel.shown.year if panel.figures is not None else None
         sort = request.GET.get("sort", "code")
         rows, sort = _sorted_rows(request, snapshot, org, level, sort)
-        # Sort and cut the page on ids only, then read the page's 50 wide rows: a late page
-        # of 14,000 branches no longer carries every column through the sort.
-        page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        if sort.lstrip("-") in APPRAISAL_RATIOS:
+            ordered = _sorted_by_appraisal(rows, sort, year)
+        else:  # sort and cut the page on ids only, then read the page's 50 wide rows
+            ordered = rows.values_list("pk", flat=True)
+        page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
         wide = f.scoped_figures(request.user, snapshot).select_related("organization")
         by_pk = wide.in_bulk(list(page.object_list))
         parent = _row(request, snapshot, org)
+        shown = [by_pk[pk] for pk in page.object_list]
+        appraised = _appraisal_figures(year, [*shown, parent])
         context |= {
+            "panel": panel,
             "page": page,
-            "lines": [_line(by_pk[pk]) for pk in page.object_list],
-            "total": _line(parent),
+            "lines": [_line(row, appraised) for row in shown],
+            "total": _line(parent, appraised),
             "sort": sort,
             "query": _query(request, exclude="page"),
             "sort_query": _query(request, exclude="sort", also_exclude="page"),
@@ -247,7 +257,9 @@ def _sorted_rows(request, snapshot: Snapshot, org: Organization, level: str, sor
             organization__ancestor_links__ancestor=org, organization__kind__in=BRANCH_KINDS
         ).exclude(organization=org)
     key = sort.lstrip("-")
-    if key in f.RATIO_BY_KEY:
+    if key in APPRAISAL_RATIOS:
+        value = "organization__code"
+    elif key in f.RATIO_BY_KEY:
         rows = rows.annotate(sort_value=f.RATIO_BY_KEY[key].expression())
         value = "sort_value"
     elif key in f.SORTABLE_COUNTS:
@@ -260,13 +272,34 @@ def _sorted_rows(request, snapshot: Snapshot, org: Organization, level: str, sor
     return rows.order_by(field, "organization__code"), sort
 
 
-def _line(row: Figures) -> dict:
+def _sorted_by_appraisal(rows, sort: str, year: int | None) -> list[int]:
+    """Figures ids in the order of an appraisal ratio of the year (computed live in one
+    grouped query over the candidates), empty values last, then by code."""
+    candidates = list(rows.values_list("pk", "organization_id"))
+    if year is None:
+        return [pk for pk, _org in candidates]
+    ratio = f.RATIO_BY_KEY[sort.lstrip("-")]
+    figures = figures_by_year(year, rows.values("organization_id").order_by())
+    values = {pk: ratio.of(figures[org]) for pk, org in candidates}
+    known = [pk for pk, _org in candidates if values[pk] is not None]
+    known.sort(key=values.__getitem__, reverse=sort.startswith("-"))  # stable: code order
+    return known + [pk for pk, _org in candidates if values[pk] is None]
+
+
+def _appraisal_figures(year: int | None, rows: list[Figures]) -> dict:
+    if year is None:
+        return {}
+    return figures_by_year(year, [row.organization_id for row in rows])
+
+
+def _line(row: Figures, appraised: dict) -> dict:
+    appraisal = appraised.get(row.organization_id)
     return {
         "row": row,
         "organization": row.organization,
         "members": row.members,
         "developed": row.dev_total,
-        "ratios": [r.of(row) for r in f.RATIOS],
+        "ratios": [r.of(appraisal if r.appraisal else row) for r in f.RATIOS],
     }
 
 

@@ -5,6 +5,9 @@ Every column is an integer count stored for each organization twice in a snapsho
 over the membership records in force on the date (alias `r`) joined to the people (`m`);
 the condition's parameters depend on the date (age bands). Ratios are never stored: they
 are computed from these counts when shown (reports/figures.py).
+
+Appraisal figures are not here: they belong to the campaigns covering a subtree, not to the
+date of a snapshot, and are read live from the approved sheets (appraisals/figures.py).
 """
 
 import datetime
@@ -12,9 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from appraisals.models import Grade
 from members.choices import AGE_BANDS, HAN, Education, Gender, Occupation, Status
 from partybuild.dates import add_years
 
@@ -107,19 +108,7 @@ DEVELOPMENT_COLUMNS: list[Column] = [
     Column("dev_college", _("college or above"), "development"),
 ]
 
-# The appraisal of the latest campaign year begun by the date, from approved sheets.
-APPRAISAL_COLUMNS: list[Column] = [
-    Column("appr_sheets", _("organizations taking part"), "appraisal"),
-    Column("appr_approved", _("sheets approved"), "appraisal"),
-    Column("appr_should", _("should take part"), "appraisal"),
-    Column("appr_took_part", _("took part"), "appraisal"),
-    Column("appr_exempted", pgettext_lazy("appraisal", "exempted"), "appraisal"),
-    *[Column(f"appr_{g.value}", g.label, "appraisal_grade") for g in Grade],
-]
-
-COLUMNS: list[Column] = (
-    MEMBER_COLUMNS + ORGANIZATION_COLUMNS + DEVELOPMENT_COLUMNS + APPRAISAL_COLUMNS
-)
+COLUMNS: list[Column] = MEMBER_COLUMNS + ORGANIZATION_COLUMNS + DEVELOPMENT_COLUMNS
 COLUMN_NAMES: list[str] = [c.name for c in COLUMNS]
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 

@@ -21,7 +21,6 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from appraisals.models import Campaign, Entry, Grade, Sheet, SheetStatus
 from development.figures import count_admissions
 from members.choices import HAN, Event, Status
 from members.models import MembershipRecord
@@ -101,19 +100,8 @@ def start_run(
             as_of=as_of,
             run=run,
             development_year=as_of.year,
-            appraisal_year=appraisal_year(as_of),
         )
     return run, True
-
-
-def appraisal_year(as_of: datetime.date) -> int | None:
-    """The latest appraisal year whose campaign had begun by the date."""
-    return (
-        Campaign.objects.filter(starts_on__lte=as_of)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
 
 
 def abandon_stale_runs() -> None:
@@ -211,8 +199,6 @@ def own_rows(
         rows[org_id].counts.update(values)
     for org_id, values in development_counts(snapshot, scope).items():
         rows[org_id].counts.update(values)
-    for org_id, values in appraisal_counts(snapshot, scope).items():
-        rows[org_id].counts.update(values)
     organization_counts(snapshot.as_of, rows, outside or {})
     return OwnRows(rows, members.ethnic_groups)
 
@@ -287,34 +273,6 @@ def development_counts(snapshot: Snapshot, scope: Scope) -> dict[int, dict[str, 
             "dev_minority": figures.minorities, "dev_young": figures.young,
             "dev_college": figures.college,
         }  # fmt: skip
-    return result
-
-
-def appraisal_counts(snapshot: Snapshot, scope: Scope) -> dict[int, dict[str, int]]:
-    """Sheets of the appraisal year by organization; entries of the approved ones."""
-    if snapshot.appraisal_year is None:
-        return {}
-    sheets = Sheet.objects.filter(scope.q("organization"), year=snapshot.appraisal_year)
-    result: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in (
-        sheets.values("organization_id")
-        .annotate(n=Count("id"), approved=Count("id", filter=Q(status=SheetStatus.APPROVED)))
-        .order_by()
-    ):
-        sheet_counts = {"appr_sheets": row["n"], "appr_approved": row["approved"]}
-        result[row["organization_id"]] |= sheet_counts
-    graded = Q(grade__gt="") & Q(exemption="")
-    counts = {
-        "appr_should": Count("id"),
-        "appr_took_part": Count("id", filter=graded),
-        "appr_exempted": Count("id", filter=~Q(exemption="")),
-    } | {f"appr_{g}": Count("id", filter=graded & Q(grade=g)) for g in Grade.values}
-    entries = Entry.objects.filter(sheet__in=sheets.filter(status=SheetStatus.APPROVED)).values(
-        "sheet__organization_id"
-    )
-    for row in entries.annotate(**counts).order_by():
-        org_id = row.pop("sheet__organization_id")
-        result[org_id] |= row
     return result
 
 

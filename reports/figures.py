@@ -12,8 +12,18 @@ from django.db.models import ExpressionWrapper, F, FloatField, QuerySet
 from django.db.models.functions import Cast, NullIf
 from django.utils.translation import gettext_lazy as _
 
+from appraisals.figures import (
+    AppraisalFigures,
+    YearProgress,
+    appraisal_years,
+    choose_year,
+    covering_campaigns,
+    figures_by_year,
+)
+from appraisals.models import Campaign
 from organizations import access
-from partybuild.numbers import percent, shares_adding_to_100
+from organizations.models import Organization
+from partybuild.numbers import percent
 
 from .dimensions import BY_NAME, Column, group
 from .models import Figures, Snapshot
@@ -25,13 +35,18 @@ ORGANIZATIONS = ["org_party_committee", "org_general_branch", "org_branch", "org
 
 @dataclass(frozen=True)
 class Ratio:
+    """A share of two counts: of a Figures row, or (appraisal=True) of AppraisalFigures."""
+
     key: str
     label: str
     part: tuple[str, ...]
     whole: tuple[str, ...]
     places: int = 1
+    appraisal: bool = False
 
-    def of(self, row: Figures) -> Decimal | None:
+    def of(self, row) -> Decimal | None:
+        if row is None:
+            return None
         return percent(total(row, self.part), total(row, self.whole), self.places)
 
     def expression(self) -> ExpressionWrapper:
@@ -60,10 +75,11 @@ RATIOS: list[Ratio] = [
     Ratio("minority", _("ethnic minorities"), ("minority",), ("members",)),
     Ratio("retired", _("retired"), ("retired",), ("members",)),
     Ratio("floating", _("floating"), ("floating",), ("members",)),
-    Ratio("participation", _("appraisal participation"), ("appr_took_part",),
-          ("appr_should",), 2),
-    Ratio("excellent", _("excellent"), ("appr_excellent",), ("appr_took_part",), 2),
-    Ratio("unqualified", _("unqualified"), ("appr_unqualified",), ("appr_took_part",), 2),
+    Ratio("participation", _("appraisal participation"), ("took_part",), ("should",), 2,
+          appraisal=True),
+    Ratio("excellent", _("excellent"), ("excellent",), ("took_part",), 2, appraisal=True),
+    Ratio("unqualified", _("unqualified"), ("unqualified",), ("took_part",), 2,
+          appraisal=True),
     Ratio("dev_women", _("new members: women"), ("dev_women",), ("dev_total",)),
     Ratio("dev_young", _("new members: 35 and under"), ("dev_young",), ("dev_total",)),
     Ratio("dev_college", _("new members: college or above"), ("dev_college",),
@@ -122,12 +138,47 @@ def composition(row: Figures) -> dict[str, list[TableRow]]:
     }
 
 
-def grade_rows(row: Figures) -> list[TableRow]:
+def grade_rows(figures: AppraisalFigures) -> list[TableRow]:
     """Grades of the graded members; the shares add up to 100 (largest remainder)."""
-    columns = group("appraisal_grade")
-    counts = [getattr(row, c.name) for c in columns]
-    shares = shares_adding_to_100(counts)
-    return [TableRow(str(c.label), n, s) for c, n, s in zip(columns, counts, shares, strict=True)]
+    return [TableRow(str(label), n, share) for _g, label, n, share in figures.grade_rows]
+
+
+@dataclass(frozen=True)
+class AppraisalPanel:
+    """The appraisal shown for a subtree: a year (the latest finished one unless another is
+    asked for) with its figures when finished, and the years still in progress."""
+
+    organization: Organization
+    years: list[YearProgress]
+    shown: YearProgress | None
+    figures: AppraisalFigures | None  # only for a finished year: never shares in progress
+
+    @property
+    def under_way(self) -> list[YearProgress]:
+        return [y for y in self.years if y.in_progress and y != self.shown]
+
+    @property
+    def campaigns(self) -> list[Campaign]:
+        if self.shown is None:
+            return []
+        found = covering_campaigns(self.organization, self.shown.year)
+        return list(found.select_related("organization").order_by("organization__depth", "pk"))
+
+
+def appraisal_panel(organization: Organization, day: datetime.date, asked) -> AppraisalPanel:
+    years = appraisal_years(organization, day)
+    shown = choose_year(years, _year(asked))
+    figures = None
+    if shown is not None and shown.finished:
+        figures = figures_by_year(shown.year, [organization.pk])[organization.pk]
+    return AppraisalPanel(organization, years, shown, figures)
+
+
+def _year(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def development_rows(row: Figures) -> list[TableRow]:

@@ -63,7 +63,6 @@ class Snapshot(models.Model):
     is_current = models.BooleanField(default=False)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
     development_year = models.PositiveSmallIntegerField()
-    appraisal_year = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-as_of"]

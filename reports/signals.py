@@ -2,11 +2,10 @@
 
 from django.db.models.signals import post_delete, post_save
 
-from appraisals.models import Sheet
 from members.models import Member, MembershipRecord
 from organizations.models import Organization, Position
 
-WATCHED = [Member, MembershipRecord, Organization, Position, Sheet]
+WATCHED = [Member, MembershipRecord, Organization, Position]
 
 
 def _changed(sender, **kwargs) -> None:

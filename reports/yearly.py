@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from appraisals.figures import appraisal_years, covering_campaigns, figures_by_year
 from appraisals.models import Disposition, DispositionKind, Outcome, SheetStatus
 from members.choices import PARTY_MEMBER_STATUSES, Event
 from members.models import MembershipRecord
@@ -264,24 +265,36 @@ def _development(sheet: Worksheet, snapshot: Snapshot, row: Figures) -> None:
 
 
 def _appraisal(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures) -> None:
+    """The appraisal of the report's year, from the campaigns covering the subtree; one
+    still in progress prints its progress, never shares. A year's campaign runs into the
+    next year, and sheets have no past states: where it stands is judged today."""
     w = Writer(sheet, [30, 22, 12, 12])
-    if snapshot.appraisal_year is None:
-        w.title(_("Democratic appraisal"))
-        w.line(_("No appraisal campaign yet."))
+    year = snapshot.as_of.year
+    years = appraisal_years(organization, timezone.localdate())
+    progress = next((y for y in years if y.year == year), None)
+    w.title(_("Democratic appraisal of %(year)s") % {"year": year})
+    if progress is None:
+        w.line(_("No appraisal campaign of %(year)s.") % {"year": year})
         return
-    w.title(_("Democratic appraisal of %(year)s") % {"year": snapshot.appraisal_year})
+    titles = covering_campaigns(organization, year).order_by("organization__depth", "pk")
+    w.line(_("campaigns"), "、".join(c.title for c in titles))
     w.header(_("item"), _("count"), _("share"), freeze=True)
-    w.line(_("organizations taking part"), row.appr_sheets)
-    w.line(_("sheets approved"), row.appr_approved)
-    w.line(_("should take part"), row.appr_should)
-    w.line(_("took part"), row.appr_took_part,
-           _fraction(f.RATIO_BY_KEY["participation"].of(row)), formats={3: PERCENT_2})  # fmt: skip
-    w.line(_("exempted"), row.appr_exempted)
+    w.line(_("organizations taking part"), progress.sheets)
+    w.line(_("sheets approved"), progress.approved)
+    if not progress.finished:
+        w.line(_("In progress: the shares are written when every sheet is approved or the "
+                 "deadline has passed."))  # fmt: skip
+        return
+    figures = figures_by_year(year, [organization.pk])[organization.pk]
+    w.line(_("should take part"), figures.should)
+    w.line(_("took part"), figures.took_part, _fraction(figures.participation),
+           formats={3: PERCENT_2})  # fmt: skip
+    w.line(_("exempted"), figures.exempted)
     w.section(_("Grades"))
-    w.counted(f.grade_rows(row), places=2, total=_("graded"))
+    w.counted(f.grade_rows(figures), places=2, total=_("graded"))
     w.section(_("Dispositions of unqualified members"))
     w.header(_("disposition"), _("outcome"), _("count"))
-    for kind, outcome, n in _dispositions(organization, snapshot.appraisal_year):
+    for kind, outcome, n in _dispositions(organization, year):
         w.line(kind, outcome, n)
 
 
