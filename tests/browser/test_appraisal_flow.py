@@ -1,4 +1,5 @@
-"""A branch secretary fills the appraisal grid with the keyboard, saves and submits; staff
+"""A branch secretary fills the appraisal grid with the keyboard (Tab, 1-4 and 优/合/基/不,
+arrows and Enter between rows, Ctrl+S), saves and submits; staff
 return it with a reason; the secretary fixes and resubmits; staff approve and the campaign's
 figures change."""
 
@@ -34,14 +35,9 @@ def test_grid_by_keyboard_submission_return_and_approval(
     page.get_by_role("link", name="第一党支部").click()
     expect(page.get_by_test_id("sheet-status")).to_have_text("未开始")
 
-    # Row by row with the keyboard: the four vote counts (3 members vote), then the grade,
-    # then the remark.
+    # Row by row with the keyboard: the checks and the four vote counts (3 members vote).
     page.get_by_label("党员丙 已个人自评").focus()
-    for votes, grade_keys, remark in (
-        ("3 0 0 0", ["ArrowDown"], ""),  # excellent
-        ("1 2 0 0", ["ArrowDown", "ArrowDown"], ""),  # qualified
-        ("0 2 1 0", ["ArrowDown", "ArrowDown", "ArrowDown"], ""),  # basic, remark missing
-    ):
+    for votes in ("3 0 0 0", "1 2 0 0", "0 2 1 0"):  # rows by name: 丙, 乙, 甲
         page.keyboard.press("Space")  # self-assessment done
         page.keyboard.press("Tab")
         page.keyboard.press("Space")  # mutual evaluation done
@@ -49,20 +45,29 @@ def test_grid_by_keyboard_submission_return_and_approval(
             page.keyboard.press("Tab")
             page.keyboard.press("Control+A")
             page.keyboard.type(count)
-        page.keyboard.press("Tab")
-        for key in grade_keys:
-            page.keyboard.press(key)
-        page.keyboard.press("Tab")
-        page.keyboard.type(remark)
-        page.keyboard.press("Tab")  # next row: exemption
-        page.keyboard.press("Tab")  # exemption note
-        page.keyboard.press("Tab")  # self-assessment
-    expect(page.get_by_label("党员丙 评定等次")).to_have_value("excellent")  # rows by name
+        for _ in range(5):  # grade, remark, next row's exemption, its note, its self-check
+            page.keyboard.press("Tab")
+    # Then down the grade column: 1-4 or 优/合/基/不 pick, arrows and Enter move rows.
+    page.get_by_label("党员丙 评定等次").focus()
+    page.keyboard.press("2")
+    page.keyboard.press("ArrowDown")
+    page.get_by_label("党员乙 评定等次").dispatch_event("keydown", {"key": "合"})  # IME
+    page.keyboard.press("Enter")  # moves down, never submits
+    page.keyboard.press("3")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("1")  # back to the first row: excellent after all
+    expect(page.get_by_label("党员丙 评定等次")).to_have_value("excellent")
     expect(page.get_by_label("党员乙 评定等次")).to_have_value("qualified")
     expect(page.get_by_label("党员甲 评定等次")).to_have_value("basic")
-    page.get_by_label("党员甲 评语").press("Enter")  # Enter saves the draft
+    expect(page.get_by_label("党员乙 评定等次")).not_to_be_focused()
+    expect(page.get_by_label("党员丙 评定等次")).to_be_focused()
+    page.get_by_label("党员甲 评语").press("Enter")  # Enter in the last row: nothing sent
+    expect(page.get_by_test_id("sheet-status")).to_have_text("未开始")
+    page.keyboard.press("Control+S")  # saves the draft
     expect(page.get_by_text("草稿已保存。")).to_be_visible()
     expect(page.get_by_test_id("sheet-status")).to_have_text("草稿")
+    expect(page.get_by_label("党员丙 民主测评票：优秀")).to_have_value("3")
 
     page.get_by_test_id("submit").click()
     expect(page.get_by_text("须填写评语")).to_be_visible()  # refused, with the reason
