@@ -54,9 +54,12 @@ def _refuse(message: str, field_name: str | None = None) -> None:
 
 
 @transaction.atomic
-def campaign_open(*, organization: Organization, by=None, **fields) -> Campaign:
+def campaign_open(
+    *, organization: Organization, by=None, progress=lambda percent: None, **fields
+) -> Campaign:
     """Open a campaign over the subtree: a sheet for each organization holding party members
-    on the first day, an entry for each of those members."""
+    on the first day, an entry for each of those members. `progress(percent)` hears how far
+    it got (a city-wide campaign runs as a job whose page shows it)."""
     campaign = Campaign(organization=organization, opened_by=by, **fields)
     _check_campaign(campaign)
     records = list(
@@ -71,6 +74,7 @@ def campaign_open(*, organization: Organization, by=None, **fields) -> Campaign:
     )
     if not records:
         _refuse(_("No party members belonged to this subtree on the first day."), "starts_on")
+    progress(25)
     taken = Sheet.objects.filter(
         year=campaign.year, organization_id__in={r[0] for r in records}
     ).select_related("organization")
@@ -88,6 +92,7 @@ def campaign_open(*, organization: Organization, by=None, **fields) -> Campaign:
     message = _("A campaign for %(year)s over these organizations was opened at the same moment.")
     with refuse_duplicates(message % {"year": campaign.year}):
         bulk_create_with_history(list(sheets.values()), Sheet, batch_size=2000, default_user=by)
+    progress(50)
     sheet_ids = dict(Sheet.objects.filter(campaign=campaign).values_list("organization_id", "pk"))
     entries = [
         Entry(sheet_id=sheet_ids[org_id], member_id=member_id,

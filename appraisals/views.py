@@ -7,6 +7,7 @@ campaigns by the subtree they cover.
 import io
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,13 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organizations import access
-from organizations.models import Kind, Organization
+from organizations.models import Kind, Organization, OrganizationClosure
 from partybuild import audit
 from partybuild.forms import add_service_errors, form_page
+from partybuild.jobs import work_later
 from partybuild.models import Action
 from partybuild.sheets import XLSX
 
-from . import services
+from . import services, tasks
 from .figures import AppraisalFigures, figures_by_organization
 from .forms import (
     CampaignForm,
@@ -40,6 +42,7 @@ from .forms import (
 from .history import sheet_history
 from .models import Campaign, Disposition, Entry, Grade, Outcome, Sheet, SheetStatus
 from .sheet_io import import_sheet, write_sheet_template
+from .tasks import campaign_params
 
 
 def visible_campaigns(user):
@@ -90,10 +93,18 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "organization"}
+        organization = form.cleaned_data["organization"]
+        if OrganizationClosure.objects.filter(ancestor=organization).count() > (
+            settings.CAMPAIGN_INLINE_LIMIT
+        ):  # a city-wide campaign: its page shows progress instead of a silent wait
+            return work_later(
+                request, task=tasks.open_campaign, kind="campaign_open",
+                title=_("Open an appraisal campaign"), scope=organization.name,
+                params=campaign_params(organization, fields),
+            )  # fmt: skip
         try:
-            campaign = services.campaign_open(
-                organization=form.cleaned_data["organization"], by=request.user, **fields
-            )
+            campaign = services.campaign_open(organization=organization, by=request.user,
+                                              **fields)  # fmt: skip
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
@@ -54,6 +55,11 @@ def running(job_id: int) -> Iterator[Job]:
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=5)
     try:
         yield job
+    except ValidationError as exc:  # refused by a service: say why, in the user's words
+        job.status, job.error = JobStatus.FAILED, "；".join(exc.messages)
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "upload", "finished_at"])
+        raise
     except Exception as exc:
         job.status, job.error = JobStatus.FAILED, f"{type(exc).__name__}: {exc}"
         job.finished_at = timezone.now()
@@ -100,6 +106,18 @@ def export(request, *, task, kind: str, title: str, scope: str, params: dict, wo
         transaction.on_commit(lambda: task.delay(job.pk))
         return redirect("jobs:job_detail", pk=job.pk)
     return download(job_run(job.pk, work))
+
+
+def work_later(request, *, task, kind: str, title: str, scope: str, params: dict):
+    """Work too long for a request (not an export): a job whose page shows its progress and
+    then opens what it made (the task leaves its address as result["next"])."""
+    job = job_start(task=task, kind=kind, user=request.user, params={
+        **params, "work": True, "title": str(title), "scope": str(scope)})  # fmt: skip
+    return redirect("jobs:job_detail", pk=job.pk)
+
+
+def set_progress(job: Job, percent: int) -> None:
+    Job.objects.filter(pk=job.pk).update(progress=max(5, min(99, percent)))
 
 
 def download(job: Job) -> FileResponse:

@@ -105,5 +105,15 @@ class Job(models.Model):
         return f"{self.kind} #{self.pk}"
 
     @property
+    def opens(self) -> str:
+        """A job that does work rather than make a file (e.g. opening a city-wide campaign)
+        leaves the address of what it made; its page goes there when done."""
+        return self.result.get("next", "") if isinstance(self.result, dict) else ""
+
+    @property
+    def is_work(self) -> bool:
+        return bool(self.params.get("work"))
+
+    @property
     def is_import(self) -> bool:
-        return bool(self.params.get("lines")) or bool(self.result)
+        return not self.is_work and (bool(self.params.get("lines")) or bool(self.result))

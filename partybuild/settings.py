@@ -216,6 +216,9 @@ STATS_PART_DELAY_SECONDS = float(os.environ.get("STATS_PART_DELAY_SECONDS", "0")
 ROSTER_EXPORT_INLINE_LIMIT = int(os.environ.get("ROSTER_EXPORT_INLINE_LIMIT", "5000"))
 # Yearly workbooks of subtrees with more organizations than this are written by a worker.
 YEARLY_INLINE_LIMIT = int(os.environ.get("YEARLY_INLINE_LIMIT", "1000"))
+# Campaigns over subtrees with more organizations than this are opened by a worker, their
+# progress shown on the job page.
+CAMPAIGN_INLINE_LIMIT = int(os.environ.get("CAMPAIGN_INLINE_LIMIT", "1000"))
 # Spreadsheet imports are bounded before they are parsed (partybuild/sheets.py): the file's
 # size, what it unpacks to, its lines and the time spent reading them. Longer ones than
 # IMPORT_INLINE_LIMIT lines run as background jobs; pages list the first errors only.

@@ -26,7 +26,13 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def job_status(request: HttpRequest, pk: int) -> JsonResponse:
     job = _job(request, pk)
     return JsonResponse(
-        {"status": job.status, "label": job.get_status_display(), "progress": job.progress}
+        {
+            "status": job.status,
+            "label": job.get_status_display(),
+            "progress": job.progress,
+            "next": job.opens if job.status == JobStatus.DONE else "",
+            "error": job.error if job.status == JobStatus.FAILED else "",
+        }
     )
 
 

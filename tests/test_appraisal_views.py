@@ -1,16 +1,19 @@
 """Appraisal pages: the grid, simultaneous saves, decisions, the Excel round trip, scoping."""
 
+import contextlib
 import datetime
 import html
 import io
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from appraisals.models import Entry, Grade, Sheet, SheetStatus
+from appraisals.models import Campaign, Entry, Grade, Sheet, SheetStatus
 from appraisals.services import campaign_open
+from partybuild.models import Job
 
 from .factories import make_member
 
@@ -332,3 +335,37 @@ def test_staff_approve_several_sheets_at_once_with_the_same_checks(client, cast,
                            {"sheet": [b4.pk]})  # fmt: skip
         assert post.status_code == 403
     assert Sheet.objects.get(pk=b4.pk).status == "submitted"
+
+
+@pytest.mark.django_db
+def test_a_city_wide_campaign_opens_as_a_job_whose_page_shows_progress_then_the_campaign(
+    client, cast, tree, people, settings, django_capture_on_commit_callbacks
+):
+    settings.CAMPAIGN_INLINE_LIMIT = 3  # the city's subtree has 8 organizations
+    data = {"organization": tree.w.code, "year": 2025, "title": "全市评议",
+            "starts_on": "2026-01-05", "ends_on": "2026-02-01", "deadline": "2026-03-01",
+            "cap_applies": "on", "cap_numerator": 1, "cap_denominator": 3}  # fmt: skip
+    client.force_login(cast.wendy)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("appraisals:campaign_new"), data)
+    job = Job.objects.get(kind="campaign_open")
+    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
+    campaign = Campaign.objects.get(title="全市评议")
+    assert campaign.sheets.count() == 4 and campaign.opened_by == cast.wendy
+    status = client.get(reverse("jobs:job_status", args=[job.pk])).json()
+    next_url = reverse("appraisals:campaign_detail", args=[campaign.pk])
+    assert (status["status"], status["progress"], status["next"]) == ("done", 100, next_url)
+    page = client.get(response["Location"]).content.decode()
+    assert "启动民主评议 · 市直机关工委" in page and f'href="{next_url}"' in page
+    assert "启动民主评议" in client.get(reverse("jobs:job_list")).content.decode()
+
+    # Refused by the service in the worker (the year is taken): the page says why.
+    with (
+        contextlib.suppress(ValidationError),  # raised again for Celery's own record
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.post(reverse("appraisals:campaign_new"), data | {"title": "重复"})
+    failed = Job.objects.filter(kind="campaign_open").latest("pk")
+    status = client.get(reverse("jobs:job_status", args=[failed.pk])).json()
+    assert status["status"] == "failed" and "已在 2025 年度的评议中" in status["error"]
+    assert Campaign.objects.count() == 1

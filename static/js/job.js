@@ -1,4 +1,5 @@
-// The export job page: follows the job's progress and shows the download when it is ready.
+// The job page: follows the job's progress; shows the download when an export is ready, or
+// opens what the work made (e.g. a campaign) when it is done.
 (function () {
   "use strict";
   const box = document.getElementById("job");
@@ -12,6 +13,14 @@
         window.location.reload();  // an import: the page shows its outcome
         return;
       }
+    }
+    if (data.status === "done" && data.next) {
+      window.location.assign(data.next);  // work done: open what it made
+      return;
+    }
+    if (data.status === "failed" && data.error) {
+      const error = document.getElementById("job-error");
+      if (error) error.textContent = data.error;
     }
     if (data.status === "done") {
       const download = document.getElementById("job-download");
