@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.campaign_new, name="campaign_new"),
     path("<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("<int:pk>/approve/", views.campaign_approve, name="campaign_approve"),
+    path("<int:pk>/export/", views.campaign_export, name="campaign_export"),
     path("sheets/<int:pk>/", views.sheet_edit, name="sheet_edit"),
     path("sheets/<int:pk>/decide/", views.sheet_decide, name="sheet_decide"),
     path("sheets/<int:pk>/template/", views.sheet_template, name="sheet_template"),

@@ -24,7 +24,7 @@ from organizations import access
 from organizations.models import Kind, Organization, OrganizationClosure
 from partybuild import audit
 from partybuild.forms import add_service_errors, form_page
-from partybuild.jobs import work_later
+from partybuild.jobs import export_table, work_later
 from partybuild.models import Action
 from partybuild.sheets import XLSX
 
@@ -160,6 +160,29 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 OPEN_STATUSES = (SheetStatus.NOT_STARTED, SheetStatus.DRAFT, SheetStatus.RETURNED)
+
+
+@login_required
+@require_POST
+def campaign_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The campaign's progress under the organization shown, as a workbook."""
+    from .exports import campaign_sheets
+
+    campaign = _campaign(request, pk)
+    root = _figures_root(request, campaign)
+    if request.POST.get("organization", "").isdigit():
+        root = access.get_for_user(
+            Organization.objects, request.user, via="self", pk=request.POST["organization"]
+        )
+    status = request.POST.get("status", "")
+    rows = campaign_sheets(request.user, campaign, root, status).count()
+    return export_table(
+        request, table="appraisals.exports.progress_table", kind="campaign_progress",
+        title=_("Progress of %(title)s") % {"title": campaign.title}, scope=root.name,
+        rows=rows, organization_id=root.pk,
+        params={"campaign": campaign.pk, "organization": root.pk, "status": status,
+                "today": timezone.localdate().isoformat()},
+    )  # fmt: skip
 
 
 @login_required

@@ -8,6 +8,7 @@ urlpatterns = [
     path("approvals/", views.approvals, name="approvals"),
     path("approvals/<int:pk>/", views.approval_decide, name="approval_decide"),
     path("reminders/", views.reminder_list, name="reminders"),
+    path("reminders/export/", views.reminder_export, name="reminders_export"),
     path("import/", views.development_import_page, name="development_import"),
     path("import/template/", views.development_template, name="development_template"),
     path("calendar/", views.calendar_days, name="calendar_days"),

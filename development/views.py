@@ -22,6 +22,7 @@ from organizations.models import Organization, Policy
 from partybuild import audit
 from partybuild.forms import add_service_errors, form_page
 from partybuild.imports import handle_import
+from partybuild.jobs import export_table
 from partybuild.models import Action, Job
 from partybuild.sheets import XLSX
 
@@ -225,6 +226,29 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(due, 100).get_page(request.GET.get("page"))
     query = f"organization={org.pk}" if org else ""
     return render(request, "development/reminders.html", {"page": page, "org": org, "query": query})
+
+
+@login_required
+@require_POST
+def reminder_export(request: HttpRequest) -> HttpResponse:
+    """The reminders list as a workbook, every line of it."""
+    org = None
+    if request.POST.get("organization"):
+        if not request.POST["organization"].isdigit():
+            raise Http404
+        org = access.get_for_user(
+            Organization.objects, request.user, via="self", pk=request.POST["organization"]
+        )
+    today = timezone.localdate()
+    role = access.user_role(request.user)
+    scope = org or (role.organization if role else None)
+    return export_table(
+        request, table="development.exports.reminder_table", kind="reminders_export",
+        title=_("Due and overdue"), scope=scope.name if scope else "",
+        rows=progress.due_reminders(request.user, today, org).count(),
+        organization_id=scope.pk if scope else None,
+        params={"organization": org.pk if org else None, "today": today.isoformat()},
+    )  # fmt: skip
 
 
 @login_required

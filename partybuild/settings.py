@@ -216,6 +216,8 @@ STATS_PART_DELAY_SECONDS = float(os.environ.get("STATS_PART_DELAY_SECONDS", "0")
 ROSTER_EXPORT_INLINE_LIMIT = int(os.environ.get("ROSTER_EXPORT_INLINE_LIMIT", "5000"))
 # Yearly workbooks of subtrees with more organizations than this are written by a worker.
 YEARLY_INLINE_LIMIT = int(os.environ.get("YEARLY_INLINE_LIMIT", "1000"))
+# Lists (ratio report, reminders, campaign progress...) longer than this go to a worker.
+TABLE_EXPORT_INLINE_LIMIT = int(os.environ.get("TABLE_EXPORT_INLINE_LIMIT", "5000"))
 # Campaigns over subtrees with more organizations than this are opened by a worker, their
 # progress shown on the job page.
 CAMPAIGN_INLINE_LIMIT = int(os.environ.get("CAMPAIGN_INLINE_LIMIT", "1000"))

@@ -22,7 +22,7 @@ from development.models import DevelopmentPlan
 from organizations import access
 from organizations.models import BRANCH_KINDS, Organization, OrganizationClosure
 from partybuild import audit
-from partybuild.jobs import export
+from partybuild.jobs import export, export_table
 from partybuild.models import Action
 
 from . import figures as f
@@ -166,8 +166,28 @@ def flagged(request: HttpRequest, pk: int, flag: str) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     label = BY_NAME[flag].label
     context = {"organization": org, "snapshot": snapshot, "page": page, "label": label,
-               "query": _query(request, exclude="page")}  # fmt: skip
+               "flag": flag, "query": _query(request, exclude="page")}  # fmt: skip
     return render(request, "reports/flagged.html", context)
+
+
+@login_required
+@require_POST
+def flagged_export(request: HttpRequest, pk: int, flag: str) -> HttpResponse:
+    """The flagged organizations as a workbook (all of them, not the page)."""
+    org = _organization(request, pk)
+    if flag not in set(FLAG_COLUMNS.values()):
+        raise Http404
+    snapshot = f.current_snapshot(_as_of(request))
+    if snapshot is None:
+        raise Http404
+    rows = f.scoped_figures(request.user, snapshot, subtree=False).filter(
+        organization__ancestor_links__ancestor=org, **{flag: 1}
+    )
+    return export_table(
+        request, table="reports.exports.flagged_table", kind="flagged_export",
+        title=BY_NAME[flag].label, scope=org.name, rows=rows.count(), organization_id=org.pk,
+        params={"organization": org.pk, "flag": flag, "as_of": snapshot.as_of.isoformat()},
+    )  # fmt: skip
 
 
 @login_required
@@ -225,9 +245,9 @@ def ratios(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         panel = f.appraisal_panel(org, timezone.localdate(), request.GET.get("appraisal"))
         year = panel.shown.year if panel.figures is not None else None
         sort = request.GET.get("sort", "code")
-        rows, sort = _sorted_rows(request, snapshot, org, level, sort)
+        rows, sort = sorted_rows(request.user, snapshot, org, level, sort)
         if sort.lstrip("-") in APPRAISAL_RATIOS:
-            ordered = _sorted_by_appraisal(rows, sort, year)
+            ordered = sorted_by_appraisal(rows, sort, year)
         else:  # sort and cut the page on ids only, then read the page's 50 wide rows
             ordered = rows.values_list("pk", flat=True)
         page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -235,12 +255,12 @@ def ratios(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         by_pk = wide.in_bulk(list(page.object_list))
         parent = _row(request, snapshot, org)
         shown = [by_pk[pk] for pk in page.object_list]
-        appraised = _appraisal_figures(year, [*shown, parent])
+        appraised = appraisal_figures(year, [*shown, parent])
         context |= {
             "panel": panel,
             "page": page,
-            "lines": [_line(row, appraised) for row in shown],
-            "total": _line(parent, appraised),
+            "lines": [line(row, appraised) for row in shown],
+            "total": line(parent, appraised),
             "sort": sort,
             "query": _query(request, exclude="page"),
             "sort_query": _query(request, exclude="sort", also_exclude="page"),
@@ -248,8 +268,10 @@ def ratios(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "reports/ratios.html", context)
 
 
-def _sorted_rows(request, snapshot: Snapshot, org: Organization, level: str, sort: str):
-    rows = f.scoped_figures(request.user, snapshot)
+def sorted_rows(user, snapshot: Snapshot, org: Organization, level: str, sort: str):
+    """The Figures rows of the level below `org`, in the order asked for (and the order
+    actually used: an unknown key sorts by code)."""
+    rows = f.scoped_figures(user, snapshot)
     if level == "children":
         rows = rows.filter(organization__parent=org)
     else:
@@ -272,7 +294,7 @@ def _sorted_rows(request, snapshot: Snapshot, org: Organization, level: str, sor
     return rows.order_by(field, "organization__code"), sort
 
 
-def _sorted_by_appraisal(rows, sort: str, year: int | None) -> list[int]:
+def sorted_by_appraisal(rows, sort: str, year: int | None) -> list[int]:
     """Figures ids in the order of an appraisal ratio of the year (computed live in one
     grouped query over the candidates), empty values last, then by code."""
     candidates = list(rows.values_list("pk", "organization_id"))
@@ -286,13 +308,13 @@ def _sorted_by_appraisal(rows, sort: str, year: int | None) -> list[int]:
     return known + [pk for pk, _org in candidates if values[pk] is None]
 
 
-def _appraisal_figures(year: int | None, rows: list[Figures]) -> dict:
+def appraisal_figures(year: int | None, rows: list[Figures]) -> dict:
     if year is None:
         return {}
     return figures_by_year(year, [row.organization_id for row in rows])
 
 
-def _line(row: Figures, appraised: dict) -> dict:
+def line(row: Figures, appraised: dict) -> dict:
     appraisal = appraised.get(row.organization_id)
     return {
         "row": row,
@@ -308,6 +330,28 @@ def _query(request: HttpRequest, *, exclude: str, also_exclude: str = "") -> str
     for name in (exclude, also_exclude):
         params.pop(name, None)
     return params.urlencode()
+
+
+@login_required
+@require_POST
+def ratios_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ratio report as shown (level, date, order, appraisal year), every line of it."""
+    org = _organization(request, pk)
+    snapshot, _too_old = _snapshot_of(request, org, _as_of(request))
+    if snapshot is None:
+        raise Http404
+    level = request.POST.get("level", "children")
+    level = level if level in LEVELS else "children"
+    rows, _sort = sorted_rows(request.user, snapshot, org, level, "code")
+    params = {"organization": org.pk, "as_of": snapshot.as_of.isoformat(), "level": level,
+              "sort": request.POST.get("sort", "code"),
+              "appraisal": request.POST.get("appraisal", ""),
+              "today": timezone.localdate().isoformat()}  # fmt: skip
+    return export_table(
+        request, table="reports.exports.ratio_table", kind="ratios_export",
+        title=_("Ratio report"), scope=org.name, rows=rows.count() + 1, organization_id=org.pk,
+        params=params,
+    )  # fmt: skip
 
 
 @login_required

@@ -116,6 +116,13 @@ OBJECT_CASES = [
 ] + [
     ("reports:flagged", "flag", code, "get", expect_read) for code in ("b1", "g1", "p2")
 ] + [
+    (name, kind, code, "post", expect_read)  # exports of lists: every row in scope
+    for name, kind in (("reports:flagged_export", "flag"), ("reports:ratios_export", "org"))
+    for code in ("b1", "g1", "p2")
+] + [
+    ("appraisals:campaign_export", "campaign", "w", "post",
+     lambda user, code: 404 if user == "nora" else 200),
+] + [
     ("accounts:account_detail", "account", code, "get", expect_account) for code in ACCOUNT_OF
 ] + [
     ("development:step_attachment", "attachment", code, "get", expect_read)
@@ -136,6 +143,7 @@ def global_expectations(user: str) -> dict[str, int]:
         "organizations:organization_lookup": 200,  # matches within the scope only
         "members:member_list": 200,
         "members:member_export": 405,  # exports start with POST
+        "development:reminders_export": 405,
         "jobs:job_list": 200,
         "members:roster_template": 200,
         "members:member_create": writes,
