@@ -72,3 +72,37 @@ def test_a_20000_line_roster_is_imported_by_the_worker(client, cast, tree, celer
     assert Member.objects.filter(organization=tree.b1).count() == 20_000
     print(f"\n20,000-line roster: request {request_seconds:.1f} s, "
           f"job {(job.finished_at - job.created_at).total_seconds():.1f} s")  # fmt: skip
+
+
+def _wait(job: Job) -> Job:
+    deadline = time.monotonic() + 60
+    while job.status not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job.refresh_from_db()
+    return job
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_list_export_and_a_city_wide_campaign_run_in_the_worker(
+    client, cast, tree, people, settings, celery_worker
+):
+    settings.TABLE_EXPORT_INLINE_LIMIT = 0
+    settings.CAMPAIGN_INLINE_LIMIT = 3
+    client.force_login(cast.wendy)
+    data = {"organization": tree.w.code, "year": 2025, "title": "全市评议",
+            "starts_on": "2026-01-05", "ends_on": "2026-02-01", "deadline": "2026-03-01",
+            "cap_applies": "on", "cap_numerator": 1, "cap_denominator": 3}  # fmt: skip
+    client.post(reverse("appraisals:campaign_new"), data)
+    opened = _wait(Job.objects.get(kind="campaign_open"))
+    assert opened.status == "done", opened.error
+    campaign_url = opened.result["next"]
+    campaign_pk = int(campaign_url.strip("/").split("/")[-1])
+
+    client.force_login(cast.paul)  # the worker scopes Paul's export to P1 again
+    response = client.post(reverse("appraisals:campaign_export", args=[campaign_pk]))
+    job = _wait(Job.objects.get(kind="campaign_progress"))
+    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
+    assert job.status == "done", job.error
+    download = client.get(reverse("jobs:job_download", args=[job.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["B1", "B2", "B3"]
