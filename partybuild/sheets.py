@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.utils import translation
@@ -21,6 +22,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -203,9 +205,10 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
 
 
-def _bounded_lines(sheet, width: int) -> Iterator[tuple[int, tuple]]:
-    """(line number, values) of the non-empty lines after the header, refusing a sheet of
-    more than IMPORT_MAX_ROWS lines or one that takes longer than IMPORT_MAX_SECONDS."""
+def _bounded_lines(sheet, width: int, formula_lines=frozenset()) -> Iterator[tuple[int, tuple]]:
+    """(line number, values) of the non-empty lines after the header (a line of formulas
+    without values is not empty), refusing a sheet of more than IMPORT_MAX_ROWS lines or one
+    that takes longer than IMPORT_MAX_SECONDS."""
     deadline = time.monotonic() + settings.IMPORT_MAX_SECONDS
     lines = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
     for line, values in enumerate(lines, start=2):
@@ -213,7 +216,8 @@ def _bounded_lines(sheet, width: int) -> Iterator[tuple[int, tuple]]:
             raise SheetError(_too_many_lines())
         if line % 500 == 0 and time.monotonic() > deadline:
             raise SheetError(_("Reading the sheet took too long; split it into several files."))
-        if any(v is not None and str(v).strip() for v in values) and not _is_example(values):
+        filled = any(v is not None and str(v).strip() for v in values) or line in formula_lines
+        if filled and not _is_example(values):
             yield line, values
 
 
@@ -224,6 +228,47 @@ def _open_first_sheet(file: BinaryIO):
     except Exception as exc:  # openpyxl raises many kinds for a non-workbook
         raise SheetError(_("This file is not an Excel workbook (.xlsx).")) from exc
     return workbook, workbook.worksheets[0]
+
+
+def formulas_without_values(file: BinaryIO, sheet) -> set[tuple[int, int]]:
+    """(line, column index from 0) of the formula cells saved without a computed value.
+
+    Files written by programs rather than by Excel often carry formulas whose results were
+    never computed; read for their values they look empty, and the import would take an
+    empty cell for what the user sees as a figure. The sheet's XML (already bounded by
+    check_upload) is scanned only when it holds a formula at all.
+    """
+    path = getattr(sheet, "_worksheet_path", None)
+    if not path:
+        return set()
+    file.seek(0)
+    with zipfile.ZipFile(file) as archive, archive.open(path) as xml:
+        if not _has_formula(xml):
+            return set()
+    file.seek(0)
+    found = set()
+    with zipfile.ZipFile(file) as archive, archive.open(path) as xml:
+        for _event, cell in ElementTree.iterparse(xml):
+            if cell.tag != f"{{{SHEET_NS}}}c":
+                continue
+            formula, value = cell.find(f"{{{SHEET_NS}}}f"), cell.find(f"{{{SHEET_NS}}}v")
+            if formula is not None and (value is None or not (value.text or "").strip()):
+                letters, line = coordinate_from_string(cell.get("r"))
+                found.add((line, column_index_from_string(letters) - 1))
+            cell.clear()
+    return found
+
+
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _has_formula(xml) -> bool:
+    tail = b""
+    while chunk := xml.read(1 << 20):
+        if b"<f>" in tail + chunk or b"<f " in tail + chunk:
+            return True
+        tail = chunk[-3:]
+    return False
 
 
 def count_lines(file: BinaryIO) -> int:
@@ -284,6 +329,10 @@ def _convert(column: Column, raw: Any, lookup: dict[str, str]) -> Any:
 
 
 SHOWN_CHOICES = 12
+FORMULA_WITHOUT_VALUE = gettext_lazy(
+    "The cell holds a formula without a computed value: open the file in Excel and save it "
+    "again, or paste the values instead of the formula."
+)
 
 
 def _not_allowed(column: Column, raw: Any) -> str:
@@ -324,9 +373,11 @@ def read_sheet(file: BinaryIO, columns: list[Column]) -> SheetRows:
         positions = _match_header(header or (), columns)
         width = max(positions.values(), default=0) + 1
         lookups = {c.key: _choice_lookup(c) for c in columns if c.kind == CHOICE}
+        formulas = formulas_without_values(file, sheet)
         result = SheetRows()
-        for line, values in _bounded_lines(sheet, width):
-            result.rows.append((line, _read_line(line, values, positions, lookups, result.errors)))
+        for line, values in _bounded_lines(sheet, width, {line for line, _c in formulas}):
+            record = _read_line(line, values, positions, lookups, result.errors, formulas)
+            result.rows.append((line, record))
         return result
     finally:
         workbook.close()
@@ -349,10 +400,14 @@ def _match_header(header: tuple, columns: list[Column]) -> dict[Column, int]:
     return positions
 
 
-def _read_line(line, values, positions, lookups, errors: list[RowError]) -> dict:
+def _read_line(line, values, positions, lookups, errors: list[RowError], formulas) -> dict:
     record = {}
     for column, index in positions.items():
         raw = values[index] if index < len(values) else None
+        if raw is None and (line, index) in formulas:
+            errors.append(RowError(line, str(column.label), str(FORMULA_WITHOUT_VALUE)))
+            record[column.key] = None
+            continue
         try:
             record[column.key] = _convert(column, raw, lookups.get(column.key, {}))
         except ValueError as exc:

@@ -80,3 +80,19 @@ def test_a_registered_number_says_who_holds_it_only_in_scope(tree):
     assert any("其他组织" in m for m in messages)
     assert not any("已登记乙" in m for m in messages)
     assert Member.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_formula_without_a_computed_value_is_reported_not_read_as_empty(tree):
+    """A file written by a program: the birth date is a formula Excel never computed."""
+    good, formula_only = roster_row(1), roster_row(2)
+    good[3] = "=DATE(1985,6,15)"  # openpyxl saves formulas without their values
+    formula_only[:] = [None] * len(formula_only)
+    formula_only[0] = '=CONCAT("张","三")'  # a line of formulas is not an empty line
+    result = roster_import(
+        file=workbook_bytes([good, formula_only]), organizations=Organization.objects.all()
+    )
+    messages = [str(e) for e in result.errors]
+    assert any(m.startswith("第 2 行") and "出生日期" in m and "公式" in m for m in messages)
+    assert any(m.startswith("第 3 行") and "姓名" in m and "公式" in m for m in messages)
+    assert not result.ok and Member.objects.count() == 0
