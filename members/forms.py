@@ -75,6 +75,17 @@ class MemberForm(forms.ModelForm):
     def clean_id_number(self) -> str:
         return parse_id_number(self.cleaned_data["id_number"]).number
 
+    def check_not_registered(self, number: str, scope) -> None:
+        """Refuse a number another person holds, saying who where the user may see them."""
+        holder = (
+            Member.objects.filter(id_number=number)
+            .exclude(pk=self.instance.pk)
+            .values_list("name", "organization_id", "organization__name")
+            .first()
+        )
+        if holder is not None:
+            raise ValidationError(registered_message(*holder, scope_ids=set(scope)))
+
     def clean_birth_date(self):
         value = self.cleaned_data.get("birth_date")
         check_not_future(value)
@@ -127,6 +138,15 @@ class MemberForm(forms.ModelForm):
             self.add_error("converted_on", _("A full member needs a date of conversion."))
 
 
+def registered_message(name: str, organization_id: int, organization: str, *, scope_ids) -> str:
+    """Who holds a registered number: named only where the user may see them (another
+    scope's people stay unnamed)."""
+    if organization_id in scope_ids:
+        return _("This ID number is registered already, for %(name)s (%(organization)s).") % {
+            "name": name, "organization": organization}  # fmt: skip
+    return _("This ID number is registered already, in another organization.")
+
+
 class MemberEditForm(MemberForm):
     """Personal data of a registered person. The ID number is never printed in the form:
     changing it is a deliberate act in a field of its own that starts empty (and is logged)."""
@@ -143,13 +163,16 @@ class MemberEditForm(MemberForm):
     class Meta(MemberForm.Meta):
         fields = [f for f in PERSONAL_FIELDS if f != "id_number"]
 
+    def __init__(self, *args, scope=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope.values_list("pk", flat=True) if scope is not None else []
+
     def clean_new_id_number(self) -> str:
         value = self.cleaned_data.get("new_id_number", "").strip()
         if not value:
             return ""
         number = parse_id_number(value).number
-        if Member.objects.filter(id_number=number).exclude(pk=self.instance.pk).exists():
-            raise ValidationError(_("This ID number is registered for another person."))
+        self.check_not_registered(number, self.scope)
         return number
 
     def clean(self):
@@ -201,6 +224,12 @@ class MemberCreateForm(MemberForm):
 
     def clean_arrival(self) -> str:
         return self.cleaned_data.get("arrival") or Event.REGISTERED
+
+    def clean_id_number(self) -> str:
+        number = super().clean_id_number()
+        scope = self.fields["organization"].queryset.values_list("pk", flat=True)
+        self.check_not_registered(number, scope)
+        return number
 
     def clean_since(self):
         value = self.cleaned_data["since"]

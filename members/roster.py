@@ -15,7 +15,7 @@ from partybuild.forms import choices_shared
 from partybuild.sheets import BOOL, CHOICE, DATE, Column, ImportResult, RowError
 
 from .choices import CURRENT_STATUSES, ETHNIC_GROUPS, Education, Gender, Occupation, Status
-from .forms import PERSONAL_FIELDS, MemberForm, current_status_choices
+from .forms import PERSONAL_FIELDS, MemberForm, current_status_choices, registered_message
 from .models import Member, MembershipRecord, mask_id_number
 from .services import members_bulk_create
 
@@ -111,11 +111,7 @@ def _check_registered(lines_by_number: dict[str, int], by_code, labels, errors) 
         "id_number", "name", "organization_id", "organization__name"
     )
     for number, name, organization_id, organization in taken:
-        if organization_id in mine:
-            message = _("This ID number is registered already, for %(name)s (%(organization)s).")
-            message %= {"name": name, "organization": organization}
-        else:
-            message = _("This ID number is registered already, in another organization.")
+        message = registered_message(name, organization_id, organization, scope_ids=mine)
         errors.append(RowError(lines_by_number[number], labels["id_number"], message))
 
 

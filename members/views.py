@@ -144,7 +144,9 @@ def member_create(request: HttpRequest) -> HttpResponse:
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk, write=True)
     old_number = member.id_number
-    form = MemberEditForm(request.POST or None, instance=member)
+    form = MemberEditForm(
+        request.POST or None, instance=member, scope=access.visible_organizations(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         if form.has_changed():
             member = form.save(commit=False)

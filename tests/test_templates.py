@@ -96,3 +96,31 @@ def test_a_formula_without_a_computed_value_is_reported_not_read_as_empty(tree):
     assert any(m.startswith("第 2 行") and "出生日期" in m and "公式" in m for m in messages)
     assert any(m.startswith("第 3 行") and "姓名" in m and "公式" in m for m in messages)
     assert not result.ok and Member.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_member_forms_say_who_holds_a_registered_number_only_in_scope(client, cast, tree):
+    from django.urls import reverse
+
+    mine, theirs = make_member(tree.b1, name="已登记甲"), make_member(tree.b4, name="已登记乙")
+    client.force_login(cast.alice)
+    data = {"status": "full", "organization": tree.b1.code, "since": "2020-01-01",
+            "name": "新人", "gender": "", "ethnicity": "01", "education": "undergraduate",
+            "occupation": "organ_staff", "joined_on": "2010-07-01",
+            "converted_on": "2011-07-01"}  # fmt: skip
+    for holder, expected in (
+        (mine, "登记人为 已登记甲（第一党支部）"),
+        (theirs, "已在其他组织登记"),
+    ):
+        number = f"{holder.id_number[:6]} {holder.id_number[6:]}"  # pasted with a space
+        page = client.post(reverse("members:member_create"), data | {"id_number": number})
+        assert expected in page.content.decode()
+        assert "已登记乙" not in page.content.decode()
+    other = make_member(tree.b1, name="另一人")
+    page = client.post(reverse("members:member_edit", args=[other.pk]),
+                       {"new_id_number": theirs.id_number, "name": other.name})  # fmt: skip
+    assert "已在其他组织登记" in page.content.decode()
+    page = client.post(reverse("members:member_edit", args=[other.pk]),
+                       {"new_id_number": mine.id_number, "name": other.name})  # fmt: skip
+    assert "登记人为 已登记甲（第一党支部）" in page.content.decode()
+    assert Member.objects.count() == 3
