@@ -36,6 +36,7 @@ from partybuild.dates import add_years
 from .choices import ETHNIC_GROUPS, Education, Event, Gender, Occupation, Status
 from .idnumber import check_character
 from .models import Member, MembershipRecord
+from .pinyin import with_pinyin
 from .tallies import tally_rebuild
 
 ANCHOR = datetime.date(2026, 10, 31)  # fixed, so the dataset is the same on every run
@@ -286,7 +287,7 @@ def _save_members(rows: list[dict], *, with_history: bool) -> None:
         }
         for r in rows
     ]
-    member_rows = [{k: v for k, v in r.items() if k != "_since"} for r in rows]
+    member_rows = [with_pinyin({k: v for k, v in r.items() if k != "_since"}) for r in rows]
     if with_history:
         # Small sets get a "created" entry in each member's change history.
         bulk_create_with_history([Member(**r) for r in member_rows], Member, batch_size=2000)

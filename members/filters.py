@@ -1,6 +1,7 @@
 """The member list's search and filters; the export applies the same ones."""
 
 import datetime
+import re
 
 import django_filters
 from django import forms
@@ -10,18 +11,38 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Organization
 from partybuild.dates import add_years
 
-from .choices import AGE_BANDS, CURRENT_STATUSES, Education, Gender, Status
+from .choices import (
+    AGE_BANDS,
+    CURRENT_STATUSES,
+    PARTY_MEMBER_STATUSES,
+    Education,
+    Gender,
+    Status,
+)
 from .idnumber import normalize_id_number
 
 ANY = "any"
-STATUS_CHOICES = [(ANY, _("all, former members included")), *Status.choices]
+PARTY = "party"
+STATUS_CHOICES = [
+    (ANY, _("all, former members included")),
+    (PARTY, _("party members (full and probationary)")),
+    *Status.choices,
+]
+# Statuses whose list holds party members only: its heading says 党员, any other 人员.
+PARTY_ONLY = {PARTY, Status.FULL, Status.PROBATIONARY}
+LAST_FOUR = re.compile(r"\d{3}[\dX]")
+INITIALS = re.compile(r"[a-z]{1,12}")
 
 
 YES_NO = forms.Select(choices=[("", _("all")), ("true", _("yes")), ("false", _("no"))])
 
 
 class MemberFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("name or ID number"), method="filter_q")
+    q = django_filters.CharFilter(
+        label=_("name, initials or ID number"),
+        method="filter_q",
+        help_text=_("A name, pinyin initials (zs), a whole ID number or its last 4 characters."),
+    )
     status = django_filters.ChoiceFilter(
         label=_("status"),
         choices=STATUS_CHOICES,
@@ -66,15 +87,28 @@ class MemberFilter(django_filters.FilterSet):
             return queryset
         number = normalize_id_number(value)
         if number[:17].isdigit() and len(number) == 18:
-            # The whole number only: a prefix search would let anyone rebuild the numbers of
-            # their scope digit by digit.
+            # The whole number, or its last 4 characters (what people read off a card): a
+            # prefix search would let anyone rebuild the numbers of their scope digit by digit.
             return queryset.filter(id_number=number)
+        if LAST_FOUR.fullmatch(number):
+            return queryset.filter(Q(id_number__endswith=number) | Q(phone=value))
+        if INITIALS.fullmatch(value.lower()):  # pinyin initials: zs finds 张三
+            return queryset.filter(
+                Q(name_initials__startswith=value.lower()) | Q(name__icontains=value)
+            )
         return queryset.filter(Q(name__contains=value) | Q(phone=value))
 
     def filter_status(self, queryset, name, value):
         if value == ANY:
             return queryset
+        if value == PARTY:
+            return queryset.filter(status__in=PARTY_MEMBER_STATUSES)
         return queryset.filter(status=value)
+
+    @property
+    def party_members_only(self) -> bool:
+        """The list holds party members only (its heading says 党员 rather than 人员)."""
+        return self.is_valid() and self.form.cleaned_data.get("status") in PARTY_ONLY
 
     def filter_queryset(self, queryset):
         """With no status chosen, the list shows the people currently in care."""

@@ -20,6 +20,7 @@ from .choices import (
     Occupation,
     Status,
 )
+from .pinyin import pinyin_keys
 
 
 class MemberQuerySet(models.QuerySet):
@@ -34,6 +35,9 @@ class MemberQuerySet(models.QuerySet):
 
 class Member(models.Model):
     name = models.CharField(_("name"), max_length=60, validators=[no_control_characters])
+    # Derived from the name on every save (members.pinyin): sorting and initials search.
+    name_pinyin = models.CharField(max_length=160, blank=True, editable=False)
+    name_initials = models.CharField(max_length=60, blank=True, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ETHNIC_GROUPS, default=HAN)
     birth_date = models.DateField(_("birth date"))
@@ -68,7 +72,7 @@ class Member(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = HistoricalRecords(excluded_fields=["created_at", "name_pinyin", "name_initials"])
     objects = MemberQuerySet.as_manager()
 
     class Meta:
@@ -79,10 +83,19 @@ class Member(models.Model):
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["organization", "name", "id"]),  # the list's order
             models.Index(fields=["name"]),
+            models.Index(fields=["name_pinyin", "id"]),  # the list sorted by name
+            models.Index(fields=["name_initials"]),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_pinyin, self.name_initials = pinyin_keys(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
 
     @property
     def masked_id_number(self) -> str:

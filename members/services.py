@@ -19,6 +19,7 @@ from .choices import (
     Status,
 )
 from .models import Member, MembershipRecord
+from .pinyin import pinyin_keys
 from .tallies import tally_add, tally_add_many
 
 # The event that a move to each status records, when it is a normal step forward.
@@ -231,6 +232,8 @@ def members_bulk_create(*, members: list[tuple[Member, datetime.date]], by=None)
     """
     if not members:
         return []
+    for member, _since in members:
+        member.name_pinyin, member.name_initials = pinyin_keys(member.name)
     created = bulk_create_with_history(
         [m for m, _since in members], Member, batch_size=2000, default_user=by
     )

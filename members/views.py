@@ -50,14 +50,45 @@ def _filtered(request: HttpRequest, data=None) -> MemberFilter:
     )
 
 
+# The member list's sortable columns; names sort by pinyin (members.pinyin).
+SORTS = {
+    "name": ["name_pinyin", "id"],
+    "gender": ["gender", "name_pinyin", "id"],
+    "birth_date": ["birth_date", "id"],
+    "education": ["education", "name_pinyin", "id"],
+    "status": ["status", "name_pinyin", "id"],
+    "organization": ["organization__code", "name_pinyin", "id"],
+}
+DEFAULT_ORDER = ["organization_id", "name", "id"]  # follows an index
+
+
+def _list_columns(sort: str) -> dict[str, tuple[str, str]]:
+    """For each sortable column: the sort a click on its heading asks for, and its arrow."""
+    columns = {}
+    for key in SORTS:
+        if sort == key:
+            columns[key] = (f"-{key}", "▲")
+        elif sort == f"-{key}":
+            columns[key] = (key, "▼")
+        else:
+            columns[key] = (key, "")
+    return columns
+
+
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     member_filter = _filtered(request)
-    page = Paginator(member_filter.qs.order_by("organization_id", "name", "id"), 50).get_page(
-        request.GET.get("page")
-    )
+    sort = request.GET.get("sort", "")
+    order = SORTS.get(sort.lstrip("-"))
+    if order is None:
+        sort, order = "", DEFAULT_ORDER
+    elif sort.startswith("-"):
+        order = [f"-{field}" for field in order]
+    page = Paginator(member_filter.qs.order_by(*order), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
     without_org = query.copy()
     without_org.pop("organization", None)
     within_org = (
@@ -71,6 +102,10 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "query_without_org": without_org.urlencode(),
+            "sort": sort,
+            "sort_query": sort_query.urlencode(),
+            "columns": _list_columns(sort),
+            "party_only": member_filter.party_members_only,
             "within_org": within_org,
             "can_write": access.writable_organizations(request.user).exists(),
         },

@@ -87,3 +87,49 @@ def test_history_shows_organization_names_and_yes_no(client, cast, tree):
     assert "第一党支部" in history and "第二党支部" in history
     assert "是" in history and "True" not in history
     assert f">{tree.b1.pk}<" not in history
+
+
+def names(response) -> list[str]:
+    return [m.name for m in response.context["page"].object_list]
+
+
+@pytest.mark.django_db
+def test_member_list_sorts_names_by_pinyin_and_finds_initials_and_last_four(client, cast, tree):
+    from members.choices import Status
+
+    for name in ("张三", "安然", "昂扬", "白雪", "曾国藩"):
+        make_member(tree.b1, name=name)
+    applicant = make_member(tree.b1, name="赵四", status=Status.APPLICANT)
+    client.force_login(cast.wendy)
+    url = reverse("members:member_list")
+    # 安 an, 昂 ang, 白 bai, 曾 zeng, 张 zhang, 赵 zhao: a-z by pinyin, not by code point
+    assert names(client.get(url, {"sort": "name"})) == ["安然", "昂扬", "白雪", "曾国藩", "张三",
+                                                        "赵四"]  # fmt: skip
+    assert names(client.get(url, {"sort": "-name"}))[0] == "赵四"
+    assert sorted(names(client.get(url, {"q": "zs"}))) == sorted(["张三", "赵四"])
+    assert names(client.get(url, {"q": "ZGF"})) == ["曾国藩"]
+    assert names(client.get(url, {"q": applicant.id_number[-4:]})) == ["赵四"]
+    # 人员 while non-members are listed, 党员 once the list holds party members only
+    assert "人员" in client.get(url).content.decode().split("</h1>")[0]
+    page = client.get(url, {"status": "party"})
+    assert "赵四" not in names(page) and len(names(page)) == 5
+    assert '<h1 class="h3 mb-0" data-testid="list-heading">党员' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_member_list_numbered_pages_and_a_jump(client, cast, tree, monkeypatch):
+    from django.core.paginator import Paginator
+
+    from members import views
+
+    for i in range(12):
+        make_member(tree.b1, name=f"成员{i:02d}")
+    monkeypatch.setattr(views, "Paginator", lambda qs, n: Paginator(qs, 2))
+    client.force_login(cast.wendy)
+    page = client.get(reverse("members:member_list"), {"page": 4, "gender": "M"})
+    html = page.content.decode()
+    nav = html[html.index('data-testid="pagination"') :]
+    for number in (1, 2, 3, 5, 6):
+        assert f"gender=M&amp;page={number}" in nav
+    assert 'aria-current="page"><span class="page-link">4<' in nav
+    assert 'name="gender" value="M"' in nav and 'max="6"' in nav  # the jump keeps the filter
