@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -88,3 +89,20 @@ class SaneInputMiddleware:
                 if value.isdigit() and len(value) > 18:
                     return HttpResponseBadRequest(_("This address holds invalid characters."))
         return self.get_response(request)
+
+
+class FriendlyErrorPagesMiddleware:
+    """The 404 and 500 pages in the user's language, fitting a phone, also with DEBUG on
+    (`make run`), where Django would answer with its technical pages in English. The
+    traceback of a 500 is still logged (django.request) for the developer's console."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        technical = settings.DEBUG and response.status_code in (404, 500)
+        if technical and response.get("Content-Type", "").startswith("text/html"):
+            template = "404.html" if response.status_code == 404 else "500.html"
+            return render(request, template, status=response.status_code)
+        return response
