@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.party_context",
                 "partybuild.context_processors.import_limits",
+                "partybuild.context_processors.section",
             ],
         },
     },

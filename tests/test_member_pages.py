@@ -133,3 +133,21 @@ def test_member_list_numbered_pages_and_a_jump(client, cast, tree, monkeypatch):
         assert f"gender=M&amp;page={number}" in nav
     assert 'aria-current="page"><span class="page-link">4<' in nav
     assert 'name="gender" value="M"' in nav and 'max="6"' in nav  # the jump keeps the filter
+
+
+@pytest.mark.django_db
+def test_breadcrumbs_lead_down_from_the_top_of_the_users_scope(client, cast, tree, people):
+    import re
+
+    def crumbs(url) -> list[str]:
+        page = client.get(url).content.decode()
+        trail = page[page.index('data-testid="breadcrumbs"') : page.index("</ol></nav>")]
+        return [re.sub(r"<[^>]+>", "", "<li" + item).strip() for item in trail.split("<li")[1:]]
+
+    client.force_login(cast.paul)
+    member = reverse("members:member_detail", args=[people.b1.pk])
+    assert crumbs(member) == ["首页", "党员", "第一党委", "第一党总支", "第一党支部", "B1党员"]
+    client.force_login(cast.wendy)
+    assert crumbs(member)[2] == "市直机关工委"
+    assert crumbs(reverse("members:member_list")) == ["首页", "党员"]
+    assert crumbs(reverse("organizations:organization_create"))[-1] == "新建组织"
