@@ -85,3 +85,23 @@ def test_pages_fit_at_each_width_and_the_sheet_is_cards_on_a_phone(
             box = rows.nth(i).bounding_box()
             assert box["width"] <= width and box["height"] > 200, box
         expect(page.get_by_test_id("grid").locator("thead")).to_be_hidden()
+
+
+def test_a_member_page_prints_as_an_information_sheet(
+    live_server, transactional_db, cast, tree, page: Page
+):
+    member = make_member(tree.b1, name="党员甲")
+    log_in(page, live_server.url, "wendy")
+    page.goto(f"{live_server.url}/members/{member.pk}/")
+    expect(page.get_by_test_id("print-title")).to_be_hidden()
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.emulate_media(media="print")
+    expect(page.get_by_test_id("print-title")).to_contain_text("党员信息表")
+    expect(page.get_by_test_id("nav")).to_be_hidden()
+    expect(page.get_by_test_id("breadcrumbs")).to_be_hidden()
+    expect(page.get_by_test_id("history")).to_be_hidden()
+    expect(page.get_by_role("link", name="编辑")).to_be_hidden()
+    expect(page.get_by_test_id("records")).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "member-sheet-print.png"), full_page=True)
+    page.pdf(path=str(SCREENSHOTS / "member-sheet.pdf"), format="A4")
