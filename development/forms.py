@@ -8,12 +8,15 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from members.choices import Status
 from members.forms import MemberCreateForm
 from members.models import Member
+from organizations.forms import organization_field
 from organizations.models import Organization
 from partybuild.forms import DATE_WIDGET, submit_helper
 
 from .models import CalendarDay, DevelopmentPlan, Step, StepKind, Vote
+from .progress import BOARD_STATUSES
 
 K = StepKind
 APPROVER = ["approving_organization"]
@@ -204,4 +207,28 @@ class PlanForm(forms.ModelForm):
         for name in ("target_women", "target_young", "target_college"):
             if data.get(name) is not None and data[name] > target:
                 self.add_error(name, _("A part cannot exceed the whole plan."))
+        return data
+
+
+class BoardFilterForm(forms.Form):
+    """The board of another organization of the scope (picked by name or code), and one
+    stage of it page by page instead of every column's first cards."""
+
+    organization = forms.Field()  # replaced in __init__: the picker over the user's scope
+    stage = forms.ChoiceField(label=gettext_lazy("stage"), required=False)
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"] = organization_field(
+            organizations, label=_("organization"), required=False
+        )
+        self.fields["stage"].choices = [("", _("all stages"))] + [
+            (s.value, s.label) for s in map(Status, BOARD_STATUSES)
+        ]
+        self.fields["stage"].widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("organization"):
+            raise forms.ValidationError("")  # nothing chosen: stay on this board
         return data

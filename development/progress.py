@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 
 from members.choices import Status
@@ -59,9 +60,9 @@ class Card:
         return self.dues[0] if self.dues else None
 
 
-def board(members: QuerySet[Member], limit: int = 100):
+def board(members: QuerySet[Member], limit: int = 8):
     """Columns by stage: (status, label, count, cards). Counts are exact; each column shows
-    at most `limit` cards (a committee's subtree can hold thousands of people)."""
+    its first `limit` cards, the rest one stage at a time, page by page (stage_cards)."""
     counts = dict(
         members.filter(status__in=BOARD_STATUSES)
         .values_list("status")
@@ -74,6 +75,12 @@ def board(members: QuerySet[Member], limit: int = 100):
         column_cards = [Card(m, list(m.development_dues.all())) for m in people]
         columns.append((status, Status(status).label, counts.get(status, 0), column_cards))
     return columns
+
+
+def stage_cards(members: QuerySet[Member], status: str, page_number) -> tuple:
+    """One stage's people, 50 a page, as cards: (page, cards)."""
+    page = Paginator(people_in_procedure(members.filter(status=status)), 50).get_page(page_number)
+    return page, [Card(m, list(m.development_dues.all())) for m in page.object_list]
 
 
 def due_reminders(

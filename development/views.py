@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from members.choices import Status
 from members.forms import RosterImportForm
 from members.models import Member
 from members.services import member_create
@@ -28,7 +29,14 @@ from partybuild.sheets import XLSX
 
 from . import progress, reminders, services, tasks
 from .figures import PlanProgress, development_figures
-from .forms import ApplicantForm, CalendarDayForm, PlanForm, ReturnForm, StepForm
+from .forms import (
+    ApplicantForm,
+    BoardFilterForm,
+    CalendarDayForm,
+    PlanForm,
+    ReturnForm,
+    StepForm,
+)
 from .importer import import_as, write_template
 from .models import Approval, CalendarDay, DevelopmentPlan, Step, StepKind
 from .votes import vote_result
@@ -44,6 +52,16 @@ def _member(request: HttpRequest, pk: int, *, write: bool = False) -> Member:
 def board(request: HttpRequest, pk: int) -> HttpResponse:
     """Columns by stage for an organization and everything below it."""
     org = access.get_for_user(Organization.objects, request.user, via="self", pk=pk)
+    chooser = BoardFilterForm(
+        request.GET or None, organizations=access.visible_organizations(request.user),
+        initial={"organization": org},
+    )  # fmt: skip
+    if chooser.is_valid() and chooser.cleaned_data["organization"] != org:
+        stage = chooser.cleaned_data["stage"]
+        url = reverse("development:board", args=[chooser.cleaned_data["organization"].pk])
+        return redirect(f"{url}?stage={stage}" if stage else url)
+    stage = request.GET.get("stage", "")
+    stage = stage if stage in progress.BOARD_STATUSES else ""
     members = access.scoped(Member.objects, request.user).filter(
         organization__ancestor_links__ancestor=org
     )
@@ -51,12 +69,22 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     year = _figures_year()
     figures = development_figures(org, year)
     plan = DevelopmentPlan.objects.filter(organization=org, year=year).first()
+    columns = progress.board(members)
+    page, cards = (
+        progress.stage_cards(members, stage, request.GET.get("page")) if stage else (None, [])
+    )
     return render(
         request,
         "development/board.html",
         {
             "org": org,
-            "columns": progress.board(members),
+            "chooser": chooser,
+            "stage": stage,
+            "stage_label": Status(stage).label if stage else "",
+            "page": page,
+            "cards": cards,
+            "query": f"stage={stage}",
+            "columns": columns,
             "by_child": progress.stage_counts_by_child(org, members),
             "can_write": can_write,
             "year": year,

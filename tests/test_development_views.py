@@ -1,6 +1,7 @@
 """Development pages: scoping by role, steps through the form, the approval queue."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -146,8 +147,34 @@ def test_board_counts_people_by_stage(client, cast, tree, applicants):
     make_member(tree.b1, status=Status.PROBATIONARY)
     client.force_login(cast.paul)
     page = client.get(reverse("development:board", args=[tree.p1.pk])).content.decode()
-    assert 'data-testid="count-applicant">2<' in page
-    assert 'data-testid="count-probationary">1<' in page
+    assert 'data-testid="count-applicant">2 人<' in page  # a badge says what it counts
+    assert 'data-testid="count-probationary">1 人<' in page
+
+
+@pytest.mark.django_db
+def test_the_board_lists_a_stage_page_by_page_and_jumps_to_another_organization(
+    client, cast, tree, monkeypatch
+):
+    from development import progress
+
+    for i in range(12):
+        make_member(tree.b1 if i % 2 else tree.b2, status=Status.ACTIVIST, name=f"积极分子{i:02d}")
+    client.force_login(cast.paul)
+    url = reverse("development:board", args=[tree.p1.pk])
+    page = client.get(url).content.decode()
+    assert len(re.findall(r"积极分子\d\d", page)) == 8  # the columns stay short
+    assert "共 12 人，显示 8 人" in page
+    monkeypatch.setattr(progress, "Paginator", lambda qs, n: __import__(
+        "django.core.paginator").core.paginator.Paginator(qs, 5))  # fmt: skip
+    stage = client.get(url, {"stage": "activist", "page": 3})
+    assert [c.member.name for c in stage.context["cards"]] == ["积极分子10", "积极分子11"]
+    assert stage.context["page"].paginator.count == 12
+    # The organization picker moves to another board of the scope, keeping the stage.
+    jump = client.get(url, {"organization": "B1", "stage": "activist"})
+    assert jump["Location"] == reverse("development:board", args=[tree.b1.pk]) + "?stage=activist"
+    assert client.get(url, {"organization": "B4"}).status_code == 200  # out of scope: stays
+    b1 = client.get(jump["Location"])
+    assert b1.context["page"].paginator.count == 6
 
 
 @pytest.mark.django_db
