@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy
 
 from members.choices import Status
 from members.models import Member
@@ -12,7 +13,7 @@ from organizations import access
 from organizations.models import Organization, Policy
 
 from . import reminders
-from .history import History
+from .history import History, probation_ends
 from .models import Reminder, StepKind
 from .reminders import IN_PROCEDURE
 from .services import PREREQUISITES, REPEATABLE, held_back_by_rejection, may_record_again
@@ -113,3 +114,86 @@ def stage_counts_by_child(organization, members: QuerySet[Member]) -> list[tuple
     return [
         (child, [counts.get(child.pk, {}).get(s, 0) for s in BOARD_STATUSES]) for child in children
     ]
+
+
+# The five stages of the procedure and their steps in order (domain.md section 2); step 21,
+# the year of probation, is not recorded but follows from the admission meeting.
+PROBATION_YEAR = "probation_year"
+STAGES: list[tuple[str, list[str]]] = [
+    (gettext_lazy("Application"), [K.APPLICATION, K.APPLICANT_TALK]),
+    (gettext_lazy("Activist"), [K.ACTIVIST_SELECTED, K.ACTIVIST_FILED, K.CONTACTS_ASSIGNED,
+                                K.ACTIVIST_REVIEW]),
+    (gettext_lazy("Development target"), [K.TARGET_SELECTED, K.INTRODUCERS, K.POLITICAL_REVIEW,
+                                          K.TRAINING]),
+    (gettext_lazy("Admission"), [K.BRANCH_REVIEW, K.PRE_REVIEW, K.APPLICATION_FORM,
+                                 K.ADMISSION_MEETING, K.COMMITTEE_TALK, K.ADMISSION_APPROVAL,
+                                 K.ADMISSION_FILED]),
+    (gettext_lazy("Probation and conversion"), [K.ASSIGNED, K.OATH, PROBATION_YEAR,
+                                                K.CONVERSION_APPLICATION, K.CONVERSION_MEETING,
+                                                K.CONVERSION_APPROVAL, K.ARCHIVED]),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    kind: str
+    label: str
+    state: str  # done, waiting (for the superior), next (may be recorded now), ahead
+    on: datetime.date | None = None
+    until: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class TimelineStage:
+    label: str
+    steps: list[TimelineStep]
+    current: bool
+
+    @property
+    def done(self) -> bool:
+        return all(s.state == "done" for s in self.steps)
+
+
+def timeline(history: History, pending: set[str], next_kinds: list[str], policy: Policy,
+             today: datetime.date) -> list[TimelineStage]:  # fmt: skip
+    """The 25 steps in their 5 stages, each done (with its date), waiting for the superior,
+    possible now, or ahead, and the stage where the person stands: the one the last decisive
+    step in force opened (steps a branch may skip, like 18 and 19, do not hold it back)."""
+    stages = []
+    for label, kinds in STAGES:
+        steps = [_timeline_step(kind, history, pending, next_kinds, policy, today)
+                 for kind in kinds]  # fmt: skip
+        stages.append((label, steps))
+    current = _current_stage(history)
+    return [
+        TimelineStage(str(label), steps, current=i == current)
+        for i, (label, steps) in enumerate(stages)
+    ]
+
+
+# The step that opens each stage after the first (index in STAGES).
+OPENS_STAGE = [(K.ADMISSION_APPROVAL, 4), (K.BRANCH_REVIEW, 3), (K.TARGET_SELECTED, 2),
+               (K.ACTIVIST_SELECTED, 1)]  # fmt: skip
+
+
+def _current_stage(history: History) -> int | None:
+    if history.has(K.ARCHIVED) or history.has(K.PROBATION_CANCELLED):
+        return None  # the procedure is over
+    return next((stage for kind, stage in OPENS_STAGE if history.has(kind)), 0)
+
+
+def _timeline_step(kind, history, pending, next_kinds, policy, today) -> TimelineStep:
+    if kind == PROBATION_YEAR:
+        meeting, ends = history.last(K.ADMISSION_MEETING), probation_ends(history, policy)
+        label = str(gettext_lazy("21 probation of one year"))
+        if ends is None:
+            return TimelineStep(kind, label, "ahead")
+        state = "done" if ends <= today or history.has(K.CONVERSION_APPROVAL) else "waiting"
+        return TimelineStep(kind, label, state, on=meeting.on, until=ends)
+    step = history.last(kind)
+    label = StepKind(kind).label
+    if step is not None:
+        return TimelineStep(kind, label, "done", on=step.on)
+    if kind in pending:
+        return TimelineStep(kind, label, "waiting")
+    return TimelineStep(kind, label, "next" if kind in next_kinds else "ahead")

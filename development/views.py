@@ -113,6 +113,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     can_write = (
         access.writable_organizations(request.user).filter(pk=member.organization_id).exists()
     )
+    next_kinds = progress.possible_steps(history, pending, policy, timezone.localdate())
     return render(
         request,
         "development/person.html",
@@ -122,12 +123,11 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "redone": _redone(steps, history),
             "stage": services.stage_of(member),
             "dues": reminders.dues_of(member, steps, policy),
-            "next_steps": [
-                (k, StepKind(k).label)
-                for k in progress.possible_steps(history, pending, policy, timezone.localdate())
-            ]
-            if can_write
-            else [],
+            "next_steps": [(k, StepKind(k).label) for k in next_kinds] if can_write else [],
+            "timeline": progress.timeline(
+                history, pending, next_kinds, policy, timezone.localdate()
+            ),
+            "can_write": can_write,
         },
     )
 

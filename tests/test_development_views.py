@@ -240,3 +240,43 @@ def test_committee_board_counts_stages_per_child(client, cast, tree, applicants)
     client.force_login(cast.paul)
     page = client.get(reverse("development:board", args=[tree.p1.pk])).content.decode()
     assert 'data-testid="by-child"' in page and "第三党支部" in page
+
+
+@pytest.mark.django_db
+def test_the_person_page_shows_all_25_steps_in_5_stages_and_where_the_person_stands(
+    client, cast, tree, person, walk
+):
+    from development.models import StepKind as K
+
+    walk(person, upto=K.ADMISSION_MEETING)  # a development target, reviewed and pre-reviewed
+    client.force_login(cast.alice)
+    response = client.get(reverse("development:person", args=[person.pk]))
+    stages = response.context["timeline"]
+    assert [len(s.steps) for s in stages] == [2, 4, 4, 7, 7]  # 1-2, 3-6, 7-11, 12-18, 19-25
+    assert [s.current for s in stages] == [False, False, False, True, False]
+    states = {step.kind: step.state for stage in stages for step in stage.steps}
+    assert states[K.APPLICATION] == states[K.PRE_REVIEW] == "done"
+    assert states[K.ADMISSION_MEETING] == "next" and states[K.OATH] == "ahead"
+    assert states["probation_year"] == "ahead"
+    page = response.content.decode()
+    assert "4 · 预备党员的接收" in page and "当前阶段" in page
+    assert "21 预备期一年" in page
+    assert f'href="{reverse("development:step_new", args=[person.pk, K.ADMISSION_MEETING])}"' in (
+        page
+    )  # offered among the next steps
+    # A reader who may not write sees the same timeline without links to record steps.
+    client.force_login(cast.victor)
+    page = client.get(reverse("development:person", args=[person.pk])).content.decode()
+    assert "当前阶段" in page and "/steps/" not in page
+
+
+@pytest.mark.django_db
+def test_the_probation_year_runs_from_the_admission_meeting(client, cast, tree, person, walk):
+    from development.models import StepKind as K
+
+    walk(person, upto=K.CONVERSION_APPLICATION)
+    client.force_login(cast.alice)
+    stages = client.get(reverse("development:person", args=[person.pk])).context["timeline"]
+    year = next(s for s in stages[4].steps if s.kind == "probation_year")
+    assert (year.on, year.until) == (datetime.date(2025, 7, 1), datetime.date(2026, 7, 1))
+    assert stages[4].current and not stages[3].current  # 18, not recorded, holds nothing back

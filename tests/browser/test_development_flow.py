@@ -54,6 +54,10 @@ def test_secretary_takes_an_applicant_to_probationary_member(
     page.select_option("#id_channel", "members")
     page.get_by_role("button", name="记录").click()
     expect(page.get_by_test_id("stage")).to_have_text("入党积极分子")
+    # The timeline: 25 steps (7 and 8 are one record) in 5 stages, the person in the second.
+    expect(page.locator("[data-testid=timeline] [data-step]")).to_have_count(24)
+    expect(page.get_by_test_id("stage-2")).to_contain_text("当前阶段")
+    expect(page.locator("[data-testid=timeline] [data-state=done]")).to_have_count(3)
 
     # Less than a year as activist: refused, with the reason.
     page.get_by_role("link", name="7–8 确定发展对象及公示").click()
