@@ -27,7 +27,7 @@ from partybuild.jobs import export_table
 from partybuild.models import Action, Job
 from partybuild.sheets import XLSX
 
-from . import progress, reminders, services, tasks
+from . import progress, reminders, services, tasks, workdays
 from .figures import PlanProgress, development_figures
 from .forms import (
     ApplicantForm,
@@ -292,7 +292,11 @@ def calendar_days(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "development/calendar.html",
-        {"form": form, "days": CalendarDay.objects.order_by("-day")[:200]},
+        {
+            "form": form,
+            "days": CalendarDay.objects.order_by("-day")[:200],
+            "coverage": workdays.coverage(timezone.localdate()),
+        },
     )
 
 

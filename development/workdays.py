@@ -6,6 +6,7 @@ not know yet is refused with a clear message unless the staff entered that year'
 """
 
 import datetime
+from dataclasses import dataclass
 
 import chinese_calendar
 from django.core.exceptions import ValidationError
@@ -47,3 +48,21 @@ def working_days(start: datetime.date, end: datetime.date) -> int:
     calendar = Calendar(start, end)
     days = (end - start).days + 1
     return sum(calendar.is_workday(start + datetime.timedelta(days=i)) for i in range(days))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which years the working calendar knows: from the library, and entered by the staff."""
+
+    first: int
+    last: int  # the library's last year
+    entered: list[int]
+    missing: list[int]  # this year and the next, when neither source knows them
+
+
+def coverage(today: datetime.date) -> Coverage:
+    known = [day.year for day in chinese_calendar.holidays]
+    first, last = min(known), max(known)
+    entered = sorted({day.year for day in CalendarDay.objects.dates("day", "year")})
+    missing = [y for y in (today.year, today.year + 1) if y > last and y not in entered]
+    return Coverage(first, last, entered, missing)

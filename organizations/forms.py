@@ -2,9 +2,11 @@
 
 import datetime
 
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse_lazy
+from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -167,35 +169,45 @@ class PositionEndForm(forms.Form):
     ended_on = forms.DateField(label=gettext_lazy("to"), widget=DATE_WIDGET)
 
 
+# The rules page's groups: a heading, a sentence saying what the settings govern, the fields.
+POLICY_GROUPS = [
+    (gettext_lazy("Organization settings"),
+     gettext_lazy("How large each kind of organization may be, when a committee is required, "
+                  "and how early the end of a term is announced."),
+     ["branch_max_members", "branch_min_full_members", "general_branch_min_members",
+      "party_committee_min_members", "committee_required_from", "term_warning_days"]),
+    (gettext_lazy("Development time limits"),
+     gettext_lazy("The time limits of the 25 steps from application to admission; the "
+                  "reminders and the checks of each step follow them."),
+     ["applicant_talk_months", "activist_min_months", "activist_review_months",
+      "publicity_min_workdays", "training_min_days", "training_min_hours",
+      "meeting_after_prereview_months", "approval_months", "approval_months_special",
+      "oath_months"]),
+    (gettext_lazy("Probation"),
+     gettext_lazy("The length of probation, how far it may be extended, and how early its "
+                  "end is announced."),
+     ["probation_months", "extension_min_months", "extension_max_months",
+      "probation_warning_days"]),
+    (gettext_lazy("Reminders"),
+     gettext_lazy("How many days before a time limit it appears in the reminders."),
+     ["reminder_lead_days"]),
+    (gettext_lazy("Democratic appraisal"),
+     gettext_lazy("What a sheet must hold before it is submitted, and how long a member "
+                  "graded unqualified has to rectify."),
+     ["appraisal_requires_evaluations", "rectification_months"]),
+]  # fmt: skip
+
+
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = Policy
-        fields = [
-            "term_warning_days",
-            "branch_max_members",
-            "branch_min_full_members",
-            "general_branch_min_members",
-            "party_committee_min_members",
-            "committee_required_from",
-            "applicant_talk_months",
-            "activist_min_months",
-            "activist_review_months",
-            "publicity_min_workdays",
-            "training_min_days",
-            "training_min_hours",
-            "meeting_after_prereview_months",
-            "approval_months",
-            "approval_months_special",
-            "oath_months",
-            "probation_months",
-            "extension_min_months",
-            "extension_max_months",
-            "probation_warning_days",
-            "reminder_lead_days",
-            "rectification_months",
-            "appraisal_requires_evaluations",
-        ]
+        fields = [name for _title, _sentence, names in POLICY_GROUPS for name in names]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(_("Save"))
+        self.helper.layout = Layout(*[
+            Fieldset(str(title), HTML(f'<p class="small text-muted">{escape(sentence)}</p>'),
+                     *names, css_class="mb-3")
+            for title, sentence, names in POLICY_GROUPS
+        ])  # fmt: skip

@@ -280,3 +280,26 @@ def test_the_probation_year_runs_from_the_admission_meeting(client, cast, tree, 
     year = next(s for s in stages[4].steps if s.kind == "probation_year")
     assert (year.on, year.until) == (datetime.date(2025, 7, 1), datetime.date(2026, 7, 1))
     assert stages[4].current and not stages[3].current  # 18, not recorded, holds nothing back
+
+
+@pytest.mark.django_db
+def test_the_rules_page_groups_its_settings_and_the_calendar_says_what_it_covers(client, cast):
+    from organizations.forms import POLICY_GROUPS, PolicyForm
+
+    names = [n for _t, _s, group in POLICY_GROUPS for n in group]
+    assert len(names) == len(set(names)) == len(PolicyForm().fields)  # each in one group
+    client.force_login(cast.wendy)
+    page = client.get(reverse("organizations:policy_edit")).content.decode()
+    headings = ["组织设置", "发展党员时限", "预备期", "提醒", "民主评议党员"]
+    positions = [page.index(f"<legend>{h}</legend>") for h in headings]
+    assert positions == sorted(positions)
+    assert "从申请入党到接收预备党员各步骤的时限" in page
+    calendar = client.get(reverse("development:calendar_days")).content.decode()
+    assert "覆盖 2004 至 2026 年" in calendar
+    if datetime.date.today().year >= 2026:
+        assert "2027 年的节假日和调休上班日尚未录入" in calendar
+    client.post(reverse("development:calendar_days"),
+                {"day": "2027-01-01", "is_workday": "", "note": "元旦"})  # fmt: skip
+    calendar = client.get(reverse("development:calendar_days")).content.decode()
+    assert "2027 年的节假日和调休上班日尚未录入" not in calendar
+    assert "本页已录入： 2027." in calendar
