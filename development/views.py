@@ -21,6 +21,7 @@ from members.services import member_create
 from organizations import access
 from organizations.models import Organization, Policy
 from partybuild import audit
+from partybuild.files import send_file
 from partybuild.forms import add_service_errors, form_page
 from partybuild.imports import handle_import
 from partybuild.jobs import export_table
@@ -139,7 +140,7 @@ def _redone(steps: list[Step], history: services.History) -> set[int]:
 
 
 @login_required
-def step_attachment(request: HttpRequest, pk: int) -> FileResponse:
+def step_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """An uploaded file, for those who may read the person's record only, under the name it
     was uploaded with. Uploaded files have no public address."""
     step = access.get_for_user(
@@ -148,7 +149,7 @@ def step_attachment(request: HttpRequest, pk: int) -> FileResponse:
     if not step.attachment:
         raise Http404
     name = step.attachment_name or step.attachment.name.rsplit("/", 1)[-1]
-    return FileResponse(step.attachment.open("rb"), as_attachment=True, filename=name)
+    return send_file(step.attachment, name)
 
 
 @login_required

@@ -15,11 +15,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from .files import send_file
 from .models import Job, JobStatus
 
 # The binding (organization and role) the user acted in when starting the job: the worker
@@ -123,9 +124,9 @@ def set_progress(job: Job, percent: int) -> None:
     Job.objects.filter(pk=job.pk).update(progress=max(5, min(99, percent)))
 
 
-def download(job: Job) -> FileResponse:
+def download(job: Job) -> HttpResponse:
     name = job.params.get("filename") or job.file.name.rsplit("/", 1)[-1]
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=name)
+    return send_file(job.file, name)
 
 
 # -- lists as workbooks ---------------------------------------------------------------------

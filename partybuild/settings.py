@@ -171,6 +171,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Behind nginx: the internal location that serves MEDIA_ROOT (e.g. /protected-media/); the
+# app then answers a download with X-Accel-Redirect after its scope check (partybuild.files).
+FILE_ACCEL_PREFIX = os.environ.get("FILE_ACCEL_PREFIX", "")
 MEDIA_URL = "media/"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
