@@ -122,6 +122,8 @@ OBJECT_CASES = [
 ] + [
     ("appraisals:campaign_export", "campaign", "w", "post",
      lambda user, code: 404 if user == "nora" else 200),
+    # everyone's own reminders (none for a user without a role)
+    ("development:reminders_export", "none", "w", "post", lambda user, code: 200),
 ] + [
     ("accounts:account_detail", "account", code, "get", expect_account) for code in ACCOUNT_OF
 ] + [
@@ -162,6 +164,8 @@ def global_expectations(user: str) -> dict[str, int]:
 
 
 def _url(name, kind, code, tree, people):
+    if kind == "none":
+        return reverse(name)
     org = getattr(tree, code)
     if kind == "org":
         return reverse(name, args=[org.pk])
