@@ -14,6 +14,15 @@ def copy_rows(model, rows: list[dict]) -> None:
         model.objects.bulk_create([model(**row) for row in rows], batch_size=2000)
         return
     columns = list(rows[0])
+    # Columns the rows leave out take their defaults, as bulk_create would give them.
+    defaults = {
+        f.attname: f.get_default()
+        for f in model._meta.concrete_fields
+        if f.attname not in columns and not f.primary_key
+        and (f.has_default() or (f.empty_strings_allowed and not f.null))
+    }  # fmt: skip
+    rows = [row | defaults for row in rows] if defaults else rows
+    columns += list(defaults)
     buffer = io.StringIO()
     # Strings are quoted (so '' stays an empty string); None is written bare, meaning NULL.
     writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL)

@@ -10,6 +10,7 @@ import datetime
 from members.choices import Education, Event, Gender, Occupation, Status
 from members.demo import Size, _Builder, _reset_sequences
 from members.models import Member, MembershipRecord
+from members.pinyin import with_pinyin
 from members.tallies import tally_rebuild
 from partybuild.bulk import copy_rows
 
@@ -57,7 +58,7 @@ def build_city_report() -> dict:
             "start_event": Event.ADMITTED if admitted else Event.REGISTERED,
             "end_event": "", "recorded_at": datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC),
         })  # fmt: skip
-    copy_rows(Member, members)
+    copy_rows(Member, [with_pinyin(m) for m in members])
     copy_rows(MembershipRecord, records)
     _reset_sequences(Member, MembershipRecord)
     tally_rebuild()
