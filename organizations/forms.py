@@ -191,6 +191,11 @@ POLICY_GROUPS = [
     (gettext_lazy("Reminders"),
      gettext_lazy("How many days before a time limit it appears in the reminders."),
      ["reminder_lead_days"]),
+    (gettext_lazy("Organizational life"),
+     gettext_lazy("How often each kind of meeting is due; the compliance matrix and the "
+                  "reminders count the periods from these."),
+     ["member_meeting_months", "committee_meeting_months", "group_meeting_months",
+      "party_lesson_months", "theme_day_months", "life_meeting_months"]),
     (gettext_lazy("Democratic appraisal"),
      gettext_lazy("What a sheet must hold before it is submitted, and how long a member "
                   "graded unqualified has to rectify."),

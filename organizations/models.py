@@ -244,6 +244,11 @@ class UserRole(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.organization}"
 
 
+# Frequencies that divide the year into whole calendar periods.
+FREQUENCIES = [(1, _("monthly")), (2, _("every two months")), (3, _("quarterly")),
+               (6, _("half-yearly")), (12, _("yearly"))]  # fmt: skip
+
+
 class Policy(models.Model):
     """Configurable rules (domain.md marks them configurable); one row, edited in the app."""
 
@@ -309,6 +314,26 @@ class Policy(models.Model):
     )
     appraisal_requires_evaluations = models.BooleanField(
         _("a graded member needs self-assessment and mutual evaluation"), default=True
+    )
+    # Organizational life (domain.md section 5): how often each kind of meeting is due, in
+    # months; periods are aligned to the calendar (a month, a quarter, a year).
+    member_meeting_months = models.PositiveSmallIntegerField(
+        _("branch member meeting every (months)"), choices=FREQUENCIES, default=3
+    )
+    committee_meeting_months = models.PositiveSmallIntegerField(
+        _("branch committee meeting every (months)"), choices=FREQUENCIES, default=1
+    )
+    group_meeting_months = models.PositiveSmallIntegerField(
+        _("party group meeting every (months)"), choices=FREQUENCIES, default=1
+    )
+    party_lesson_months = models.PositiveSmallIntegerField(
+        _("party lesson every (months)"), choices=FREQUENCIES, default=3
+    )
+    theme_day_months = models.PositiveSmallIntegerField(
+        _("theme party day every (months)"), choices=FREQUENCIES, default=1
+    )
+    life_meeting_months = models.PositiveSmallIntegerField(
+        _("organizational-life meeting every (months)"), choices=FREQUENCIES, default=12
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

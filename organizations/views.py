@@ -93,12 +93,6 @@ def _root_depth(request: HttpRequest) -> int:
 @login_required
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = _organization(request, pk)
-    visible = access.visible_organizations(request.user)
-    ancestors = (
-        Organization.objects.filter(descendant_links__descendant=org, pk__in=visible.values("pk"))
-        .exclude(pk=org.pk)
-        .order_by("depth")
-    )
     children_page = Paginator(
         org.children.in_tree_order().order_by("status", "kind_rank", "code"), 50
     ).get_page(request.GET.get("page"))
@@ -119,7 +113,6 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "organizations/organization_detail.html",
         {
             "org": org,
-            "ancestors": ancestors,
             "health": health[org.pk],
             "child_rows": _rows(children, health, due),
             "due": due.get(org.pk, (0, 0)),

@@ -20,6 +20,7 @@ SECTIONS = {
     "members": (gettext_lazy("Members"), "members:member_list"),
     "development": (gettext_lazy("Development"), None),  # its board is per organization
     "appraisals": (gettext_lazy("Appraisal"), "appraisals:campaign_list"),
+    "meetings": (gettext_lazy("Organizational life"), "meetings:matrix"),
     "reports": (gettext_lazy("Statistics"), "reports:dashboard"),
     "jobs": (gettext_lazy("My exports"), "jobs:job_list"),
     "accounts": (gettext_lazy("Accounts"), "accounts:account_list"),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "members",
     "development",
     "appraisals",
+    "meetings",
     "reports",
     "accounts",
 ]

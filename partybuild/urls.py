@@ -25,6 +25,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("development/", include("development.urls")),
     path("appraisals/", include("appraisals.urls")),
+    path("meetings/", include("meetings.urls")),
     path("reports/", include("reports.urls")),
     path("jobs/", include(jobs)),
     path("accounts/", include("accounts.urls")),

@@ -16,6 +16,7 @@ SOURCES = [
     "members",
     "development",
     "appraisals",
+    "meetings",
     "reports",
     "accounts",
     "templates",

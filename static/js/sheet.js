@@ -1,23 +1,31 @@
-// The appraisal grid by keyboard (issue 13 §3): in the grade column 1–4 or 优/合/基/不 pick
-// the grade; ↑ ↓ and Enter move to the same column of the row above or below (Enter never
-// submits the form); Ctrl+S (⌘S) saves the draft through its button.
+// Grids by keyboard (the appraisal sheet, a meeting's attendance): in a choice column keys
+// pick the value (grade: 1–4 or 优/合/基/不; attendance: 1–3 or 出/请/缺); ↑ ↓ and Enter move
+// to the same column of the row above or below (Enter never submits the form); Ctrl+S (⌘S)
+// saves through the form's save button.
 (function () {
   "use strict";
   var grid = document.getElementById("grid");
   var form = document.getElementById("grid-form");
   if (!grid || !form) { return; }
-  var GRADES = {
-    "1": "excellent", "优": "excellent",
-    "2": "qualified", "合": "qualified",
-    "3": "basic", "基": "basic",
-    "4": "unqualified", "不": "unqualified"
+  var KEYS = {
+    grade: {
+      "1": "excellent", "优": "excellent",
+      "2": "qualified", "合": "qualified",
+      "3": "basic", "基": "basic",
+      "4": "unqualified", "不": "unqualified"
+    },
+    state: {
+      "1": "present", "出": "present", "到": "present",
+      "2": "leave", "请": "leave",
+      "3": "absent", "缺": "absent"
+    }
   };
 
   function rows() { return Array.prototype.slice.call(grid.tBodies[0].rows); }
 
   function column(field) {
     // The field's name without the row prefix: e12-grade -> grade.
-    return field.name.replace(/^e\d+-/, "");
+    return field.name.replace(/^[a-z]\d+-/, "");
   }
 
   function move(field, step) {
@@ -31,8 +39,8 @@
     }
   }
 
-  function pickGrade(select, key) {
-    var value = GRADES[key];
+  function pick(select, key) {
+    var value = (KEYS[column(select)] || {})[key];
     if (!value) { return false; }
     select.value = value;
     select.dispatchEvent(new Event("change", { bubbles: true }));
@@ -42,7 +50,7 @@
   grid.addEventListener("keydown", function (event) {
     var field = event.target;
     if (!field.name || event.altKey || event.ctrlKey || event.metaKey) { return; }
-    if (field.tagName === "SELECT" && column(field) === "grade" && pickGrade(field, event.key)) {
+    if (field.tagName === "SELECT" && pick(field, event.key)) {
       event.preventDefault();
     } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();

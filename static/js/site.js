@@ -10,4 +10,8 @@
   document.querySelectorAll("[data-progress]").forEach(function (bar) {
     bar.style.width = (Number(bar.dataset.progress) || 0) + "%";
   });
+  // <button data-print> prints the page (the print stylesheet keeps the content only).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();

@@ -1,0 +1,259 @@
+"""Required against held, for every branch, kind and period of a year.
+
+A kind is due once in each period of its frequency (rules page), periods aligned to the
+calendar: monthly kinds each month, quarterly kinds each quarter, yearly ones each year. A
+period counts once it has ended by the day; one still running counts only if held already
+(so a month in progress is never red). Committee meetings are required of a branch only in
+the periods it holds a committee; group meetings of each group in the periods it exists.
+
+One query for the held meetings of all the branches, one for their groups, one for their
+committees: the cost does not grow with the number of meetings.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth
+
+from organizations.models import (
+    BRANCH_KINDS,
+    Organization,
+    OrganizationClosure,
+    Policy,
+    Position,
+)
+
+from .models import Kind, Meeting, PartyGroup
+from .services import COMMITTEE_FROM
+
+# The kinds a branch must hold, with the rules' field giving their frequency in months.
+REQUIRED = {
+    Kind.MEMBER_MEETING: "member_meeting_months",
+    Kind.COMMITTEE_MEETING: "committee_meeting_months",
+    Kind.GROUP_MEETING: "group_meeting_months",
+    Kind.PARTY_LESSON: "party_lesson_months",
+    Kind.THEME_DAY: "theme_day_months",
+    Kind.LIFE_MEETING: "life_meeting_months",
+}
+# Short names for the matrix's cells.
+SHORT = {
+    Kind.MEMBER_MEETING: "大", Kind.COMMITTEE_MEETING: "委", Kind.GROUP_MEETING: "组",
+    Kind.PARTY_LESSON: "课", Kind.THEME_DAY: "日", Kind.LIFE_MEETING: "生",
+}  # fmt: skip
+
+HELD, MISSED, RUNNING = "held", "missed", "running"
+
+
+@dataclass(frozen=True)
+class Period:
+    first_month: int
+    last_month: int
+
+    def start(self, year: int) -> datetime.date:
+        return datetime.date(year, self.first_month, 1)
+
+    def end(self, year: int) -> datetime.date:
+        if self.last_month == 12:
+            return datetime.date(year, 12, 31)
+        return datetime.date(year, self.last_month + 1, 1) - datetime.timedelta(days=1)
+
+
+def periods(months: int) -> list[Period]:
+    return [Period(first, first + months - 1) for first in range(1, 13, months)]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One kind (of one group, for group meetings) in one period: held, missed or running."""
+
+    kind: str
+    period: Period
+    state: str
+    group: str = ""
+
+    @property
+    def short(self) -> str:
+        return SHORT[self.kind]
+
+
+@dataclass
+class Compliance:
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def required(self) -> int:
+        return sum(c.state != RUNNING for c in self.cells)
+
+    @property
+    def held(self) -> int:
+        return sum(c.state == HELD for c in self.cells)
+
+    @property
+    def rate(self):
+        from partybuild.numbers import percent
+
+        return percent(self.held, self.required)
+
+    def by_month(self) -> dict[int, list[Cell]]:
+        """The cells in the column of the month their period ends."""
+        months: dict[int, list[Cell]] = defaultdict(list)
+        for cell in self.cells:
+            months[cell.period.last_month].append(cell)
+        return months
+
+    def __add__(self, other: "Compliance") -> "Compliance":
+        return Compliance(self.cells + other.cells)
+
+
+def branch_compliance(
+    branches: list[Organization], year: int, day: datetime.date, policy: Policy | None = None
+) -> dict[int, Compliance]:
+    """Each branch's cells for the year, up to the day (periods starting later are left
+    out)."""
+    policy = policy or Policy.current()
+    ids = [b.pk for b in branches]
+    held = _held(ids, year)
+    groups = _groups(ids, year)
+    committees = _committee_months(ids, year)
+    result = {}
+    for branch in branches:
+        cells = []
+        for kind, setting in REQUIRED.items():
+            for period in periods(getattr(policy, setting)):
+                if period.start(year) > day:
+                    continue
+                for group_id, group_name in _subjects(kind, branch, period, year, groups,
+                                                      committees):  # fmt: skip
+                    done = (kind, group_id, period) in held[branch.pk]
+                    ended = period.end(year) < day
+                    state = HELD if done else (MISSED if ended else RUNNING)
+                    cells.append(Cell(kind, period, state, group_name))
+        result[branch.pk] = Compliance(cells)
+    return result
+
+
+def _subjects(kind, branch, period, year, groups, committees):
+    """What must hold the kind in the period: the branch once, each group of the branch
+    existing then, or the branch if it held a committee in any month of the period."""
+    if kind == Kind.GROUP_MEETING:
+        return [
+            (g.pk, g.name) for g in groups.get(branch.pk, [])
+            if g.started_on <= period.end(year) and (g.ended_on is None
+                                                     or g.ended_on > period.start(year))
+        ]  # fmt: skip
+    if kind == Kind.COMMITTEE_MEETING:
+        months = range(period.first_month, period.last_month + 1)
+        if not any(m in committees.get(branch.pk, set()) for m in months):
+            return []
+    return [(None, "")]
+
+
+def _held(ids: list[int], year: int) -> dict[int, set]:
+    """(kind, group, period) held by each branch, for every frequency the rules may set."""
+    rows = (
+        Meeting.objects.filter(organization_id__in=ids, held=True, on__year=year)
+        .annotate(month=ExtractMonth("on"))
+        .values_list("organization_id", "kind", "group_id", "month")
+        .distinct()
+    )
+    held: dict[int, set] = defaultdict(set)
+    for org_id, kind, group_id, month in rows:
+        for months in (1, 2, 3, 6, 12):
+            first = (month - 1) // months * months + 1
+            held[org_id].add((kind, group_id, Period(first, first + months - 1)))
+    return held
+
+
+def _groups(ids: list[int], year: int) -> dict[int, list[PartyGroup]]:
+    found = PartyGroup.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=datetime.date(year, 1, 1)),
+        organization_id__in=ids, started_on__lte=datetime.date(year, 12, 31),
+    ).order_by("name")  # fmt: skip
+    groups: dict[int, list[PartyGroup]] = defaultdict(list)
+    for group in found:
+        groups[group.organization_id].append(group)
+    return groups
+
+
+def _committee_months(ids: list[int], year: int) -> dict[int, set[int]]:
+    """The months (by their first day) in which each branch held a committee."""
+    posts = Position.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=datetime.date(year, 1, 1)),
+        organization_id__in=ids, started_on__lte=datetime.date(year, 12, 31),
+    ).values_list("organization_id", "started_on", "ended_on")  # fmt: skip
+    spans: dict[int, list] = defaultdict(list)
+    for org_id, start, end in posts:
+        spans[org_id].append((start, end))
+    result: dict[int, set[int]] = {}
+    for org_id, held in spans.items():
+        months = set()
+        for month in range(1, 13):
+            first = datetime.date(year, month, 1)
+            holders = sum(start <= first and (end is None or end > first) for start, end in held)
+            if holders >= COMMITTEE_FROM:
+                months.add(month)
+        result[org_id] = months
+    return result
+
+
+@dataclass
+class MatrixRow:
+    organization: Organization
+    compliance: Compliance
+
+    @property
+    def is_branch(self) -> bool:
+        return self.organization.is_branch
+
+    def months(self) -> list[tuple[int, list[Cell], int, int]]:
+        """(month, cells ending that month, held, required) for January to December."""
+        by_month = self.compliance.by_month()
+        return [
+            (m, by_month.get(m, []), sum(c.state == HELD for c in by_month.get(m, [])),
+             sum(c.state != RUNNING for c in by_month.get(m, [])))
+            for m in range(1, 13)
+        ]  # fmt: skip
+
+
+def matrix_rows(organization: Organization, year: int, day: datetime.date, user):
+    """A row per child organization in the user's scope (or the branch itself), each the sum
+    of the branches below it, and the organization's total: (rows, total row)."""
+    from organizations import access
+
+    active = Organization.objects.filter(status="active")
+    branches = list(
+        access.scoped(active, user, via="self").filter(
+            ancestor_links__ancestor=organization, kind__in=BRANCH_KINDS
+        )
+    )
+    by_branch = branch_compliance(branches, year, day)
+    if organization.is_branch:
+        rows = [MatrixRow(organization, by_branch.get(organization.pk, Compliance()))]
+        return rows, rows[0]
+    children = list(access.scoped(active.filter(parent=organization), user, via="self")
+                    .order_by("code"))  # fmt: skip
+    under = OrganizationClosure.objects.filter(
+        ancestor__in=children, descendant_id__in=list(by_branch)
+    ).values_list("ancestor_id", "descendant_id")
+    sums: dict[int, Compliance] = defaultdict(Compliance)
+    for child_id, branch_id in under:
+        sums[child_id] = sums[child_id] + by_branch[branch_id]
+    total = Compliance()
+    for compliance in by_branch.values():
+        total = total + compliance
+    return [MatrixRow(c, sums[c.pk]) for c in children], MatrixRow(organization, total)
+
+
+def meetings_by_kind(ids: list[int], year: int) -> dict[int, dict[str, int]]:
+    rows = (
+        Meeting.objects.filter(organization_id__in=ids, held=True, on__year=year)
+        .values("organization_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        result[row["organization_id"]][row["kind"]] = row["n"]
+    return result

@@ -1,0 +1,193 @@
+"""Organizational life: who should attend as of the day, quorum, party groups, compliance by
+period at its boundaries, and the scope of the pages."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from meetings import services
+from meetings.compliance import HELD, MISSED, RUNNING, branch_compliance
+from meetings.models import Attendance, Kind, Meeting
+from organizations.models import Position, Post
+
+from .factories import make_member
+
+D = datetime.date
+A = Attendance.State
+
+
+MARCH_31 = D(2026, 3, 31)
+
+
+def meeting(org, kind=Kind.MEMBER_MEETING, on=MARCH_31, **fields) -> Meeting:
+    values = {"topic": "学习", "lecturer": "书记" if kind == Kind.PARTY_LESSON else ""}
+    values.update(fields)
+    return services.meeting_create(meeting=Meeting(organization=org, kind=kind, on=on, **values))
+
+
+def mark(m: Meeting, present: int, *, excluded: int = 0) -> Meeting:
+    """The first `excluded` rows not counted (long illness), the next `present` present, the
+    rest absent."""
+    marks = {}
+    for i, row in enumerate(m.attendance.order_by("id")):
+        if i < excluded:
+            marks[row.pk] = services.Mark(A.LEAVE, "长期病休", excluded=True)
+        elif i < excluded + present:
+            marks[row.pk] = services.Mark(A.PRESENT)
+        else:
+            marks[row.pk] = services.Mark(A.ABSENT)
+    return services.attendance_save(meeting=m, marks=marks)
+
+
+@pytest.mark.django_db
+def test_who_should_attend_is_read_from_the_registry_as_of_the_meeting_day(tree):
+    make_member(tree.b1, name="早已在册")
+    make_member(tree.b1, name="四月一日转入", since=D(2026, 4, 1))
+    m = meeting(tree.b1, on=D(2026, 3, 31))
+    assert [a.member.name for a in m.attendance.all()] == ["早已在册"]
+    assert meeting(tree.b1, on=D(2026, 4, 1)).should_attend == 2
+
+
+@pytest.mark.django_db
+def test_quorum_is_more_than_half_of_those_who_should_attend(tree):
+    for _ in range(16):
+        make_member(tree.b1)
+    m = meeting(tree.b1, decides=True)
+    with pytest.raises(ValidationError, match="8"):
+        mark(m, 8)  # 8 of 16: no quorum, nothing saved
+    m.refresh_from_db()
+    assert not m.held and m.present == 16  # still as listed
+    m = mark(m, 9)
+    assert m.held and services.quorum(m).valid and (m.present, m.counted) == (9, 16)
+    # Two on long leave are not counted: 8 present of 14 is a quorum.
+    other = mark(meeting(tree.b1, decides=True, on=D(2026, 4, 2)), 8, excluded=2)
+    assert (other.counted, other.present, services.quorum(other).valid) == (14, 8, True)
+    assert str(other.attendance_rate) == "57.1"  # 8 / 14
+
+
+@pytest.mark.django_db
+def test_probationary_members_have_no_vote_in_the_quorum(tree):
+    from members.choices import Status
+
+    for _ in range(3):
+        make_member(tree.b1)
+    for _ in range(3):
+        make_member(tree.b1, status=Status.PROBATIONARY)
+    m = meeting(tree.b1, decides=True)
+    rows = list(m.attendance.order_by("probationary", "id"))  # the 3 full members first
+    marks = {r.pk: services.Mark(A.PRESENT if r.probationary or i == 0 else A.ABSENT)
+             for i, r in enumerate(rows)}  # fmt: skip
+    with pytest.raises(ValidationError):  # 1 of 3 full members, though 4 of 6 came
+        services.attendance_save(meeting=m, marks=marks)
+
+
+@pytest.mark.django_db
+def test_a_committee_meeting_needs_a_committee_and_counts_its_members(tree):
+    people = [make_member(tree.b1) for _ in range(5)]
+    with pytest.raises(ValidationError, match="委员会"):
+        meeting(tree.b1, Kind.COMMITTEE_MEETING)
+    for person, post in zip(people, [Post.SECRETARY, Post.ORGANIZATION, Post.PROPAGANDA],
+                            strict=False):  # fmt: skip
+        Position.objects.create(organization=tree.b1, member=person, post=post,
+                                started_on=D(2024, 1, 1))  # fmt: skip
+    m = meeting(tree.b1, Kind.COMMITTEE_MEETING)
+    assert m.should_attend == 3 and m.decides
+    with pytest.raises(ValidationError):
+        mark(m, 1)
+    assert mark(m, 2).held
+
+
+@pytest.mark.django_db
+def test_a_member_is_in_at_most_one_group_of_the_branch(tree):
+    a, b = make_member(tree.b1, name="甲"), make_member(tree.b1, name="乙")
+    first = services.group_create(organization=tree.b1, name="第一党小组", started_on=D(2026, 1, 1),
+                                  leader=a)  # fmt: skip
+    second = services.group_create(organization=tree.b1, name="第二党小组",
+                                   started_on=D(2026, 1, 1))  # fmt: skip
+    services.group_join(group=first, member=b, on=D(2026, 1, 1))
+    services.group_join(group=second, member=b, on=D(2026, 3, 1))  # moves
+    assert set(services.group_members(first, D(2026, 2, 1))) == {a, b}
+    assert set(services.group_members(first, D(2026, 3, 1))) == {a}
+    assert set(services.group_members(second, D(2026, 3, 1))) == {b}
+    m = meeting(tree.b1, Kind.GROUP_MEETING, on=D(2026, 2, 15), group=first)
+    assert m.should_attend == 2
+    with pytest.raises(ValidationError):
+        services.group_create(organization=tree.p1, name="组", started_on=D(2026, 1, 1))
+
+
+def states(compliance, kind) -> dict[int, str]:
+    return {c.period.last_month: c.state for c in compliance.cells if c.kind == kind}
+
+
+@pytest.mark.django_db
+def test_a_monthly_kind_held_on_the_last_day_counts_for_that_month_only(tree):
+    make_member(tree.b1)
+    mark(meeting(tree.b1, Kind.THEME_DAY, on=D(2026, 1, 31)), 1)
+    cells = branch_compliance([tree.b1], 2026, D(2026, 3, 15))[tree.b1.pk]
+    assert states(cells, Kind.THEME_DAY) == {1: HELD, 2: MISSED, 3: RUNNING}
+
+
+@pytest.mark.django_db
+def test_a_quarterly_kind_missed_in_q2_is_red_for_q2_only(tree):
+    make_member(tree.b1)
+    mark(meeting(tree.b1, Kind.MEMBER_MEETING, on=D(2026, 3, 10)), 1)
+    mark(meeting(tree.b1, Kind.MEMBER_MEETING, on=D(2026, 7, 1)), 1)
+    cells = branch_compliance([tree.b1], 2026, D(2026, 10, 15))[tree.b1.pk]
+    assert states(cells, Kind.MEMBER_MEETING) == {3: HELD, 6: MISSED, 9: HELD, 12: RUNNING}
+    # A branch without a committee is not asked for committee meetings; a planned meeting
+    # (not held) counts for nothing.
+    assert states(cells, Kind.COMMITTEE_MEETING) == {}
+    meeting(tree.b1, Kind.THEME_DAY, on=D(2026, 9, 1))  # planned only
+    assert states(branch_compliance([tree.b1], 2026, D(2026, 10, 15))[tree.b1.pk],
+                  Kind.THEME_DAY)[9] == MISSED  # fmt: skip
+    # Required of Jan-Sep (theme days 9, member meetings 3, lesson 3, life meeting 0 yet).
+    assert (cells.held, cells.required) == (2, 15)
+
+
+@pytest.mark.django_db
+def test_a_secretary_sees_and_records_only_her_branchs_meetings(client, cast, tree):
+    make_member(tree.b1)
+    make_member(tree.b2)
+    mine, theirs = meeting(tree.b1), meeting(tree.b2)
+    client.force_login(cast.alice)
+    assert client.get(reverse("meetings:meeting_detail", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("meetings:meeting_detail", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("meetings:meeting_new", args=[tree.b2.pk])).status_code == 404
+    page = client.get(reverse("meetings:meeting_list", args=[tree.b1.pk])).content.decode()
+    assert reverse("meetings:meeting_detail", args=[mine.pk]) in page
+    data = {"kind": Kind.THEME_DAY, "on": "2026-05-08", "topic": "主题党日"}
+    response = client.post(reverse("meetings:meeting_new", args=[tree.b1.pk]), data)
+    created = Meeting.objects.get(topic="主题党日")
+    assert response["Location"] == reverse("meetings:meeting_detail", args=[created.pk])
+    row = created.attendance.get()
+    response = client.post(reverse("meetings:meeting_detail", args=[created.pk]),
+                           {f"a{row.pk}-state": "leave", f"a{row.pk}-reason": ""})  # fmt: skip
+    assert "请假原因" in response.content.decode() or "原因" in response.content.decode()
+    created.refresh_from_db()
+    assert not created.held
+    client.post(reverse("meetings:meeting_detail", args=[created.pk]),
+                {f"a{row.pk}-state": "present"})  # fmt: skip
+    created.refresh_from_db()
+    assert created.held and created.present == 1
+
+
+@pytest.mark.django_db
+def test_staff_see_their_subtrees_matrix_with_rates_that_add_up(client, cast, tree):
+    for org in (tree.b1, tree.b2, tree.b4):
+        make_member(org)
+    mark(meeting(tree.b1, Kind.THEME_DAY, on=D(2026, 1, 10)), 1)
+    client.force_login(cast.paul)
+    response = client.get(reverse("meetings:matrix_of", args=[tree.p1.pk]), {"year": 2025})
+    rows = {r.organization.code: r for r in response.context["rows"]}
+    assert set(rows) == {"G1", "B3"}
+    total = response.context["total"].compliance
+    assert total.required == rows["G1"].compliance.required + rows["B3"].compliance.required
+    assert total.held == rows["G1"].compliance.held + rows["B3"].compliance.held
+    assert client.get(reverse("meetings:matrix_of", args=[tree.w.pk])).status_code == 404
+    client.force_login(cast.alice)
+    assert client.get(reverse("meetings:matrix_of", args=[tree.p1.pk])).status_code == 404
+    page = client.get(reverse("meetings:matrix_of", args=[tree.b1.pk]))
+    assert page.status_code == 200 and [r.organization for r in page.context["rows"]] == [
+        tree.b1]  # fmt: skip
