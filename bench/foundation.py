@@ -102,6 +102,10 @@ def main() -> None:
             f"/members/?organization={committee.pk}&page=2")  # fmt: skip
     measure(client, "member list: whole city (320,000), first page", "/members/")
     measure(client, "member list: whole city, search by name", "/members/?q=王伟")
+    measure(client, "member list: whole city, sorted by name (pinyin)", "/members/?sort=name")
+    measure(client, "member list: whole city, pinyin initials", "/members/?q=wwei")
+    measure(client, "member list: whole city, last 4 ID characters", "/members/?q=1234")
+    measure(client, "member list: whole city, page 2,000 (numbered pages)", "/members/?page=2000")
     member = Member.objects.filter(organization=branch).first()
     # A whole number only: a prefix search would let anyone rebuild numbers digit by digit.
     measure(client, "member list: whole city, one ID number", f"/members/?q={member.id_number}")
@@ -109,6 +113,19 @@ def main() -> None:
     measure(client, "new-member form (15,001 organizations in scope)", "/members/new/")
     measure(client, "development board: whole city", f"/development/organizations/{root.pk}/")
     measure(client, "development board: one branch", f"/development/organizations/{branch.pk}/")
+    measure(client, "development board: whole city, one stage page by page",
+            f"/development/organizations/{root.pk}/?stage=activist&page=3")  # fmt: skip
+    measure(client, "dashboard: whole city (appraisal of the campaigns covering it)",
+            f"/reports/{root.pk}/")  # fmt: skip
+    measure(
+        client, "ratio report: children of the working committee", f"/reports/{root.pk}/ratios/"
+    )
+    measure(client, "ratio report: all branches, sorted by appraisal participation",
+            f"/reports/{root.pk}/ratios/?level=branches&sort=-participation")  # fmt: skip
+    measure(client, "compliance matrix: children of the working committee",
+            f"/meetings/matrix/{root.pk}/")  # fmt: skip
+    measure(client, "compliance matrix: one party committee", f"/meetings/matrix/{committee.pk}/")
+    measure(client, "meetings of one branch", f"/meetings/organizations/{branch.pk}/")
     started = time.perf_counter()
     with transaction.atomic():
         written = reminders.rebuild()

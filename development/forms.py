@@ -8,6 +8,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from meetings.models import Kind as MeetingKind
+from meetings.models import Meeting
+from meetings.services import quorum as meeting_quorum
 from members.choices import Status
 from members.forms import MemberCreateForm
 from members.models import Member
@@ -81,9 +84,13 @@ class StepForm(forms.ModelForm):
             self.fields["channel"].required = True
         if kind in MEETINGS:
             voters = Member.objects.filter(organization=member.organization, status="full")
+            meetings = Meeting.objects.filter(
+                organization=member.organization, kind=MeetingKind.MEMBER_MEETING, held=True
+            ).order_by("-on")
             self.vote_form = VoteForm(
-                *args, prefix="vote", voters=voters, **_without_instance(kwargs)
-            )
+                *args, prefix="vote", voters=voters, meetings=meetings,
+                **_without_instance(kwargs),
+            )  # fmt: skip
         self.helper = FormHelper()
         self.helper.form_tag = False  # the page wraps this form and the vote in one <form>
 
@@ -91,6 +98,11 @@ class StepForm(forms.ModelForm):
         valid = super().is_valid()
         if hasattr(self, "vote_form"):
             valid = self.vote_form.is_valid() and valid
+            meeting = self.vote_form.cleaned_data.get("meeting") if valid else None
+            if meeting is not None and self.cleaned_data.get("on") != meeting.on:
+                self.add_error("on", _("The vote is on the day of its meeting, %(day)s.")
+                               % {"day": meeting.on.isoformat()})  # fmt: skip
+                valid = False
         return valid
 
     def service_arguments(self) -> dict:
@@ -116,15 +128,22 @@ class VoteForm(forms.ModelForm):
 
     class Meta:
         model = Vote
-        fields = [*VOTE_FIELDS, "attendees", "excluded_members"]
+        fields = ["meeting", *VOTE_FIELDS, "attendees", "excluded_members"]
         widgets = {
             "attendees": forms.CheckboxSelectMultiple,
             "excluded_members": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, voters: QuerySet[Member] | None = None, **kwargs):
+    def __init__(self, *args, voters: QuerySet[Member] | None = None, meetings=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.voters = voters if voters is not None else Member.objects.none()
+        self.fields["meeting"].queryset = meetings if meetings is not None else (
+            self.fields["meeting"].queryset.none()
+        )  # fmt: skip
+        self.fields["meeting"].required = False
+        self.fields["meeting"].help_text = _(
+            "Chosen, the counts come from the meeting's attendance (full members only)."
+        )
         for name in ("attendees", "excluded_members"):
             self.fields[name].queryset = self.voters.order_by("name")
             self.fields[name].required = False
@@ -134,6 +153,9 @@ class VoteForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        meeting = data.get("meeting")
+        if meeting is not None:
+            return self._from_meeting(data, meeting)
         attendees = set(data.get("attendees") or [])
         excluded = set(data.get("excluded_members") or [])
         if attendees or excluded:
@@ -145,6 +167,19 @@ class VoteForm(forms.ModelForm):
         for name in ("should_attend", "present"):
             if data.get(name) is None:
                 self.add_error(name, _("Give the number, or tick the names below."))
+        return data
+
+    def _from_meeting(self, data: dict, meeting) -> dict:
+        """The counts of the meeting's attendance, in one place; no quorum, no vote."""
+        quorum = meeting_quorum(meeting)
+        data["should_attend"], data["present"] = quorum.should, quorum.present
+        data["excluded"] = meeting.attendance.filter(probationary=False, excluded=True).count()
+        data["attendees"], data["excluded_members"] = [], []
+        if not quorum.valid:
+            self.add_error("meeting", _(
+                "The meeting had no quorum (%(present)s of %(should)s full members present): "
+                "its vote decides nothing."
+            ) % {"present": quorum.present, "should": quorum.should})  # fmt: skip
         return data
 
     def vote(self) -> tuple[Vote, dict]:

@@ -74,6 +74,11 @@ class Vote(models.Model):
     excluded_members = models.ManyToManyField(
         "members.Member", blank=True, related_name="+", verbose_name=_("excluded with approval")
     )
+    # The branch member meeting that held the vote: its attendance gives the counts.
+    meeting = models.ForeignKey(
+        "meetings.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="votes",
+        verbose_name=_("branch member meeting"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("vote")

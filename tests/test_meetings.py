@@ -191,3 +191,47 @@ def test_staff_see_their_subtrees_matrix_with_rates_that_add_up(client, cast, tr
     page = client.get(reverse("meetings:matrix_of", args=[tree.b1.pk]))
     assert page.status_code == 200 and [r.organization for r in page.context["rows"]] == [
         tree.b1]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_development_vote_takes_its_counts_from_its_meeting_and_needs_its_quorum(
+    client, cast, tree, person, walk
+):
+    from development.models import Step
+    from development.models import StepKind as K
+
+    walk(person, upto=K.ADMISSION_MEETING)  # the introducers: 2 full members of B1
+    for _ in range(4):
+        make_member(tree.b1)
+    url = reverse("development:step_new", args=[person.pk, K.ADMISSION_MEETING])
+    client.force_login(cast.alice)
+
+    weak = meeting(tree.b1, on=D(2025, 7, 1), topic="讨论接收预备党员")
+    mark(weak, 2)  # not marked as deciding, so held: 2 of 6 full members
+    vote = {
+        "on": "2025-07-01",
+        "vote-meeting": weak.pk,
+        "vote-yes": 2,
+        "vote-no": 0,
+        "vote-abstain": 0,
+        "vote-written_yes": 0,
+        "vote-written_no": 0,
+        "vote-excluded": 0,
+    }
+    page = client.post(url, vote).content.decode()
+    assert "该会议不足法定人数（正式党员应到 6 人，实到 2 人）" in page
+    assert not Step.objects.filter(member=person, kind=K.ADMISSION_MEETING).exists()
+
+    held = mark(meeting(tree.b1, on=D(2025, 7, 1), decides=True, topic="接收预备党员"), 5)
+    assert (held.voters_should, held.voters_present) == (6, 5)
+    response = client.post(url, vote | {"vote-meeting": held.pk, "vote-yes": 5})
+    assert response.status_code == 302, (
+        response.context["form"].errors,
+        response.context["form"].vote_form.errors,
+    )
+    step = Step.objects.get(member=person, kind=K.ADMISSION_MEETING)
+    assert (step.vote.should_attend, step.vote.present, step.vote.meeting) == (6, 5, held)
+    # The vote is on the meeting's day.
+    other = client.post(reverse("development:step_new", args=[person.pk, K.COMMITTEE_TALK]),
+                        {"on": "2025-07-15"})  # fmt: skip
+    assert other.status_code == 302

@@ -151,3 +151,22 @@ def test_breadcrumbs_lead_down_from_the_top_of_the_users_scope(client, cast, tre
     assert crumbs(member)[2] == "市直机关工委"
     assert crumbs(reverse("members:member_list")) == ["首页", "党员"]
     assert crumbs(reverse("organizations:organization_create"))[-1] == "新建组织"
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_the_pinyin_of_people_already_registered(tree):
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    from members.models import Member
+
+    people = [make_member(tree.b1, name=n) for n in ("曾国藩", "张三", "张三")]
+    Member.objects.update(name_pinyin="", name_initials="")
+    migration = import_module("members.migrations.0008_name_in_pinyin")
+    editor = SimpleNamespace(connection=connection, quote_name=connection.ops.quote_name)
+    migration.fill_pinyin(apps, editor)
+    keys = dict(Member.objects.filter(pk__in=[p.pk for p in people])
+                .values_list("name", "name_initials"))  # fmt: skip
+    assert keys == {"曾国藩": "zgf", "张三": "zs"}
