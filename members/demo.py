@@ -20,6 +20,7 @@ from appraisals.demo import demo_campaign
 from development import reminders
 from development.demo import demo_steps
 from development.models import Step
+from meetings.demo import demo_meetings
 from organizations.models import (
     TERM_YEARS,
     Kind,
@@ -391,6 +392,7 @@ def demo_build(size: Size | None = None, *, with_history: bool | None = None) ->
         _reset_sequences(Step)
         reminders.rebuild()
         demo_campaign(Organization.objects.get(parent__isnull=True), ANCHOR)
+        demo_meetings(ANCHOR, CREATED_AT)
     # The dashboards' figures as of today (in-process without a broker, else by the workers).
     from reports.models import RunTrigger
     from reports.tasks import request_recompute

@@ -235,3 +235,27 @@ def test_a_development_vote_takes_its_counts_from_its_meeting_and_needs_its_quor
     other = client.post(reverse("development:step_new", args=[person.pk, K.COMMITTEE_TALK]),
                         {"on": "2025-07-15"})  # fmt: skip
     assert other.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_demo_year_of_meetings_shows_branches_that_kept_and_missed_their_meetings(tree):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from meetings.compliance import branch_compliance
+    from meetings.demo import demo_meetings
+    from organizations.models import Organization
+
+    for org in (tree.b1, tree.b2, tree.b3, tree.b4):
+        for _ in range(3):
+            make_member(org)
+    made = demo_meetings(D(2026, 10, 31), timezone.now())
+    assert made == Meeting.objects.count() > 0
+    some = Meeting.objects.filter(kind=Kind.THEME_DAY).first()
+    assert (some.should_attend, some.held) == (3, True)
+    assert some.present + some.on_leave + (some.should_attend - some.present - some.on_leave) == 3
+    branches = list(Organization.objects.filter(code__in=["B1", "B2", "B3", "B4"]))
+    cells = branch_compliance(branches, 2026, dt.date(2026, 11, 15))
+    states = {c.state for compliance in cells.values() for c in compliance.cells}
+    assert {HELD, MISSED} <= states  # both colours in the matrix
