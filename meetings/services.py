@@ -237,3 +237,82 @@ def quorum_check(meeting: Meeting) -> None:
             )
             % {"present": q.present, "should": q.should, "needed": q.should // 2 + 1}
         )
+
+
+# -- who comes -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberAttendance:
+    member: Member
+    listed: int
+    present: int
+    leave: int
+    absent: int
+
+    @property
+    def rate(self):
+        from partybuild.numbers import percent
+
+        return percent(self.present, self.listed - self.leave)
+
+
+def attendance_by_member(organization: Organization, first: datetime.date,
+                         last: datetime.date) -> list[MemberAttendance]:  # fmt: skip
+    """Each person's record at the branch's held meetings in the span, lowest rate first
+    (leave with a reason and exclusions are not held against anyone)."""
+    rows = (
+        Attendance.objects.filter(
+            meeting__organization=organization,
+            meeting__held=True,
+            meeting__on__gte=first,
+            meeting__on__lte=last,
+            excluded=False,
+        )
+        .values("member_id")
+        .annotate(
+            listed=Count("id"),
+            present=Count("id", filter=Q(state=Attendance.State.PRESENT)),
+            leave=Count("id", filter=Q(state=Attendance.State.LEAVE)),
+            absent=Count("id", filter=Q(state=Attendance.State.ABSENT)),
+        )
+        .order_by()
+    )
+    people = Member.objects.in_bulk([r["member_id"] for r in rows])
+    found = [MemberAttendance(people[r["member_id"]], r["listed"], r["present"], r["leave"],
+                              r["absent"]) for r in rows]  # fmt: skip
+    return sorted(found, key=lambda a: (a.rate is None, a.rate or 0, a.member.name_pinyin))
+
+
+def months_back(day: datetime.date, count: int) -> list[tuple[datetime.date, datetime.date]]:
+    """The `count` whole calendar months before the day's month, oldest first."""
+    spans, end = [], day.replace(day=1) - datetime.timedelta(days=1)
+    for _month in range(count):
+        start = end.replace(day=1)
+        spans.append((start, end))
+        end = start - datetime.timedelta(days=1)
+    return spans[::-1]
+
+
+def absent_without_leave(organization: Organization, day: datetime.date,
+                         months: int = 6) -> list[Member]:  # fmt: skip
+    """Members listed at the branch's meetings in each of the last `months` whole months who
+    came to none of them and asked leave for none: the rules treat this like unpaid dues."""
+    spans = months_back(day, months)
+    rows = Attendance.objects.filter(
+        meeting__organization=organization,
+        meeting__held=True,
+        meeting__on__gte=spans[0][0],
+        meeting__on__lte=spans[-1][1],
+        excluded=False,
+    ).values_list("member_id", "meeting__on", "state")  # fmt: skip
+    listed: dict[int, set[int]] = {}
+    excused: dict[int, set[int]] = {}
+    for member_id, on, state in rows:
+        month = on.year * 12 + on.month
+        listed.setdefault(member_id, set()).add(month)
+        if state != Attendance.State.ABSENT:
+            excused.setdefault(member_id, set()).add(month)
+    every = {start.year * 12 + start.month for start, _end in spans}
+    ids = [m for m, seen in listed.items() if seen == every and not excused.get(m)]
+    return list(Member.objects.filter(pk__in=ids).order_by("name_pinyin"))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("organizations/<int:pk>/", views.meeting_list, name="meeting_list"),
     path("organizations/<int:pk>/new/", views.meeting_new, name="meeting_new"),
     path("organizations/<int:pk>/groups/", views.group_list, name="group_list"),
+    path("organizations/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("groups/<int:pk>/change/", views.group_change, name="group_change"),
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("<int:pk>/sign-in/", views.meeting_signin, name="meeting_signin"),

@@ -158,6 +158,21 @@ def meeting_file(request: HttpRequest, pk: int) -> HttpResponse:
     return send_file(item.file, item.name)
 
 
+@login_required
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who comes: each member's attendance this year, lowest first, and those absent
+    without leave for six months running."""
+    org = _organization(request, pk)
+    if not org.is_branch:
+        raise Http404
+    today = timezone.localdate()
+    return render(request, "meetings/attendance.html", {
+        "organization": org, "year": today.year,
+        "people": services.attendance_by_member(org, datetime.date(today.year, 1, 1), today),
+        "absent": services.absent_without_leave(org, today),
+    })  # fmt: skip
+
+
 # -- party groups ----------------------------------------------------------------------------
 
 

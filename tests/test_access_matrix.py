@@ -134,7 +134,9 @@ OBJECT_CASES = [
     for name in ("meetings:meeting_list", "meetings:matrix_of")
     for code in ("b1", "b2", "g1", "p2")
 ] + [
-    ("meetings:group_list", "org", code, "get", expect_read) for code in ("b1", "b2", "b4")
+    (name, "org", code, "get", expect_read)
+    for name in ("meetings:group_list", "meetings:attendance")
+    for code in ("b1", "b2", "b4")
 ] + [
     ("meetings:meeting_new", "org", code, "get", expect_write) for code in ("b1", "b2", "b4")
 ] + [

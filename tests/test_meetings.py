@@ -259,3 +259,28 @@ def test_the_demo_year_of_meetings_shows_branches_that_kept_and_missed_their_mee
     cells = branch_compliance(branches, 2026, dt.date(2026, 11, 15))
     states = {c.state for compliance in cells.values() for c in compliance.cells}
     assert {HELD, MISSED} <= states  # both colours in the matrix
+
+
+@pytest.mark.django_db
+def test_members_absent_without_leave_for_six_months_are_listed_for_their_branch(
+    client, cast, tree
+):
+    stays, away, excused = (make_member(tree.b1, name=n) for n in ("常到", "常缺", "请过假"))
+    for month in range(5, 11):  # May to October: six whole months before November
+        m = meeting(tree.b1, Kind.THEME_DAY, on=D(2026, month, 10))
+        rows = {a.member_id: a.pk for a in m.attendance.all()}
+        marks = {rows[stays.pk]: services.Mark(A.PRESENT),
+                 rows[away.pk]: services.Mark(A.ABSENT),
+                 rows[excused.pk]: services.Mark(A.LEAVE, "出差") if month == 7
+                 else services.Mark(A.ABSENT)}  # fmt: skip
+        services.attendance_save(meeting=m, marks=marks)
+    assert services.absent_without_leave(tree.b1, D(2026, 11, 15)) == [away]
+    assert services.absent_without_leave(tree.b1, D(2026, 12, 15)) == []  # November: none held
+    people = services.attendance_by_member(tree.b1, D(2026, 1, 1), D(2026, 11, 15))
+    assert [(p.member.name, p.present, str(p.rate)) for p in people] == [
+        ("常缺", 0, "0.0"), ("请过假", 0, "0.0"), ("常到", 6, "100.0")]  # fmt: skip
+    client.force_login(cast.alice)
+    url = reverse("meetings:attendance", args=[tree.b1.pk])
+    assert client.get(url).status_code in (200,)
+    client.force_login(cast.bob)
+    assert client.get(url).status_code == 404
