@@ -110,6 +110,9 @@ def _dashboard_figures(request, snapshot: Snapshot, org: Organization, row: Figu
         "development": f.development_rows(row),
         "plan": _plan_progress(org, snapshot, row),
         "appraisal": _appraisal(request, org, snapshot),
+        "meetings": f.meeting_rows(row),
+        "compliance": f.RATIO_BY_KEY["compliance"].of(row),
+        "attendance": f.RATIO_BY_KEY["attendance"].of(row),
         "flags": _flag_rows(row),
         "organizations": f.organization_rows(row),
     }

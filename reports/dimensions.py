@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.choices import AGE_BANDS, HAN, Education, Gender, Occupation, Status
 from partybuild.dates import add_years
+from partybuild.statistics import contributed_columns
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,14 @@ DEVELOPMENT_COLUMNS: list[Column] = [
     Column("dev_college", _("college or above"), "development"),
 ]
 
-COLUMNS: list[Column] = MEMBER_COLUMNS + ORGANIZATION_COLUMNS + DEVELOPMENT_COLUMNS
+# Columns other apps contribute (partybuild.statistics): organizational life, …
+CONTRIBUTED_COLUMNS: list[Column] = [
+    Column(c.name, c.label, c.group) for c in contributed_columns()
+]
+
+COLUMNS: list[Column] = (
+    MEMBER_COLUMNS + ORGANIZATION_COLUMNS + DEVELOPMENT_COLUMNS + CONTRIBUTED_COLUMNS
+)
 COLUMN_NAMES: list[str] = [c.name for c in COLUMNS]
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 

@@ -27,6 +27,7 @@ from members.models import MembershipRecord
 from organizations.health import Counts, Flag, _flags, posts_held
 from organizations.models import Kind, Organization, OrganizationClosure, Policy
 from partybuild.bulk import copy_rows
+from partybuild.statistics import contributors
 
 from .dimensions import COLUMN_NAMES, MEMBER_COLUMNS
 from .models import EthnicGroupCount, Figures, JobStatus, RunTrigger, Snapshot, StatsRun
@@ -199,6 +200,9 @@ def own_rows(
         rows[org_id].counts.update(values)
     for org_id, values in development_counts(snapshot, scope).items():
         rows[org_id].counts.update(values)
+    for contributor in contributors():  # other apps' columns (partybuild.statistics)
+        for org_id, values in contributor.counts(snapshot.as_of, list(rows)).items():
+            rows[org_id].counts.update(values)
     organization_counts(snapshot.as_of, rows, outside or {})
     return OwnRows(rows, members.ethnic_groups)
 

@@ -80,6 +80,8 @@ RATIOS: list[Ratio] = [
     Ratio("excellent", _("excellent"), ("excellent",), ("took_part",), 2, appraisal=True),
     Ratio("unqualified", _("unqualified"), ("unqualified",), ("took_part",), 2,
           appraisal=True),
+    Ratio("compliance", _("organizational-life compliance"), ("mtg_held",), ("mtg_required",)),
+    Ratio("attendance", _("attendance at meetings"), ("mtg_present",), ("mtg_should",)),
     Ratio("dev_women", _("new members: women"), ("dev_women",), ("dev_total",)),
     Ratio("dev_young", _("new members: 35 and under"), ("dev_young",), ("dev_total",)),
     Ratio("dev_college", _("new members: college or above"), ("dev_college",),
@@ -185,6 +187,13 @@ def development_rows(row: Figures) -> list[TableRow]:
     columns = [BY_NAME[n] for n in ("dev_women", "dev_minority", "dev_young", "dev_college")]
     return [TableRow(str(_("new members")), row.dev_total, None), *breakdown(row, columns,
             row.dev_total)]  # fmt: skip
+
+
+def meeting_rows(row: Figures) -> list[TableRow]:
+    """Meetings held in the year up to the date, by kind, and their total."""
+    columns = group("meetings")
+    kinds = [TableRow(str(c.label), getattr(row, c.name), None) for c in columns]
+    return [TableRow(str(_("meetings held")), sum(r.count for r in kinds), None), *kinds]
 
 
 def organization_rows(row: Figures) -> list[TableRow]:

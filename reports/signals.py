@@ -2,10 +2,11 @@
 
 from django.db.models.signals import post_delete, post_save
 
+from meetings.models import Meeting
 from members.models import Member, MembershipRecord
 from organizations.models import Organization, Position
 
-WATCHED = [Member, MembershipRecord, Organization, Position]
+WATCHED = [Member, MembershipRecord, Organization, Position, Meeting]
 
 
 def _changed(sender, **kwargs) -> None:

@@ -171,6 +171,7 @@ def write_workbook(
     _development(book.create_sheet(_("Development")), snapshot, row)
     _appraisal(book.create_sheet(_("Appraisal")), organization, snapshot, row)
     _organizations(book.create_sheet(_("Organizations")), organization, snapshot, row)
+    _organizational_life(book.create_sheet(_("Organizational life")), organization, snapshot, row)
     _children(book.create_sheet(_("Subordinate organizations")), organization, snapshot, row)
     book.save(stream)
 
@@ -352,6 +353,45 @@ def _terms_due(organization, as_of: datetime.date) -> int:
         term_ends_on__gte=as_of,
         term_ends_on__lte=add_years(as_of, 1),
     ).count()
+
+
+def _organizational_life(sheet: Worksheet, organization, snapshot: Snapshot,
+                         row: Figures) -> None:  # fmt: skip
+    """The year's meetings by kind, then one line per child organization (and what the
+    organization holds itself) with SUM totals that equal the organization's figures."""
+    w = Writer(sheet, [30, 12, 12, 12, 12, 12, 12, 12])
+    w.title(_("Organizational life in %(year)s") % {"year": snapshot.development_year})
+    w.header(_("item"), _("count"), freeze=True)
+    for r in f.meeting_rows(row):
+        w.line(r.label, r.count)
+    w.section(_("By subordinate organization"))
+    w.header(_("organization"), _("meetings held"), _("meetings required"),
+             _("meetings required and held"), _("compliance"), _("should attend (all meetings)"),
+             _("present (all meetings)"), _("attendance rate"))  # fmt: skip
+    children = list(
+        Figures.objects.filter(snapshot=snapshot, subtree=True, organization__parent=organization)
+        .select_related("organization").order_by("organization__code")
+    )  # fmt: skip
+    own = Figures.objects.get(snapshot=snapshot, organization=organization, subtree=False)
+    first = w.row
+    for name, figures in [*[(c.organization.name, c) for c in children],
+                          (_("held directly"), own)]:  # fmt: skip
+        w.line(name, *_life_values(figures), formats={5: PERCENT_1, 8: PERCENT_1})
+    last = w.row - 1
+    sums = {i: Formula(f"=SUM({get_column_letter(i)}{first}:{get_column_letter(i)}{last})")
+            for i in (2, 3, 4, 6, 7)}  # fmt: skip
+    ratios = f.RATIO_BY_KEY
+    w.line(_("total"), sums[2], sums[3], sums[4], _fraction(ratios["compliance"].of(row)),
+           sums[6], sums[7], _fraction(ratios["attendance"].of(row)),
+           formats={5: PERCENT_1, 8: PERCENT_1}, bold=True)  # fmt: skip
+
+
+def _life_values(figures: Figures) -> list:
+    ratios = f.RATIO_BY_KEY
+    held = sum(getattr(figures, c.name) for c in group("meetings"))
+    return [held, figures.mtg_required, figures.mtg_held,
+            _fraction(ratios["compliance"].of(figures)), figures.mtg_should,
+            figures.mtg_present, _fraction(ratios["attendance"].of(figures))]  # fmt: skip
 
 
 def _children(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures) -> None:

@@ -300,3 +300,69 @@ def test_the_branch_page_says_what_is_not_held_yet_this_period(client, cast, tre
     page = client.get(reverse("organizations:organization_detail", args=[tree.b1.pk]))
     due = page.content.decode().split('data-testid="meetings-due"')
     assert len(due) == 1 or "主题党日" not in due[1].split("</div>")[0]
+
+
+@pytest.mark.django_db
+def test_organizational_life_figures_on_the_dashboard_ratio_report_and_workbook(client, cast, tree):
+    """Hand-counted as of 15 April 2026: each branch owes 3 theme days (Jan-Mar), a member
+    meeting and a party lesson (Q1) = 5 ended periods.
+    B1 held 4 (theme days Jan and Feb, the member meeting, the lesson): 80.0%;
+    B2 held 1 (theme day in January): 20.0%; B3 and B4 held none.
+    G1 = 5 / 10 = 50.0%; P1 = 5 / 15 = 33.3%; P2 = 0 / 5; the city = 5 / 20 = 25.0%.
+    Attendance: B1 present 3 + 2 + 3 + 2 of 4 × 3 = 10 / 12; B2 2 / 2; the city 12 / 14 =
+    85.7%."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports.models import Figures
+
+    from .test_statistics_views import compute
+
+    for _ in range(3):
+        make_member(tree.b1)
+    for _ in range(2):
+        make_member(tree.b2)
+    make_member(tree.b4)
+    mark(meeting(tree.b1, Kind.THEME_DAY, on=D(2026, 1, 10)), 3)
+    mark(meeting(tree.b1, Kind.THEME_DAY, on=D(2026, 2, 10)), 2)
+    mark(meeting(tree.b1, Kind.MEMBER_MEETING, on=D(2026, 3, 20)), 3)
+    lesson = meeting(tree.b1, Kind.PARTY_LESSON, on=D(2026, 3, 12))
+    rows = list(lesson.attendance.order_by("id"))
+    services.attendance_save(meeting=lesson, marks={
+        rows[0].pk: services.Mark(A.LEAVE, "出差"), rows[1].pk: services.Mark(A.PRESENT),
+        rows[2].pk: services.Mark(A.PRESENT)})  # fmt: skip
+    mark(meeting(tree.b2, Kind.THEME_DAY, on=D(2026, 1, 15)), 2)
+    snapshot = compute(D(2026, 4, 15))
+
+    def figures(org):
+        return Figures.objects.get(snapshot=snapshot, organization=org, subtree=True)
+
+    expected = {"B1": (5, 4, 12, 10), "B2": (5, 1, 2, 2), "B3": (5, 0, 0, 0), "G1": (10, 5, 14, 12),
+                "P1": (15, 5, 14, 12), "P2": (5, 0, 0, 0), "W": (20, 5, 14, 12)}  # fmt: skip
+    for code, values in expected.items():
+        row = figures(getattr(tree, code.lower()))
+        assert (row.mtg_required, row.mtg_held, row.mtg_should, row.mtg_present) == values, code
+    city = figures(tree.w)
+    assert (city.mtg_theme_day, city.mtg_member_meeting, city.mtg_party_lesson) == (3, 1, 1)
+
+    client.force_login(cast.wendy)
+    page = client.get(reverse("reports:dashboard_of", args=[tree.w.pk]), {"as_of": "2026-04-15"})
+    card = page.content.decode().split('data-testid="organizational-life"')[1]
+    assert 'data-testid="compliance">25.0%' in card and 'data-testid="attendance">85.7%' in card
+    ratios = client.get(reverse("reports:ratios_of", args=[tree.w.pk]), {"as_of": "2026-04-15"})
+    keys = [r.key for r in ratios.context["ratios"]]
+    lines = {line["organization"].code: line["ratios"] for line in ratios.context["lines"]}
+    assert str(lines["P1"][keys.index("compliance")]) == "33.3"
+    assert lines["P2"][keys.index("compliance")] == 0
+    assert str(lines["P1"][keys.index("attendance")]) == "85.7"
+    assert ratios.context["total"]["ratios"][keys.index("compliance")] == 25
+
+    response = client.post(reverse("reports:yearly", args=[tree.w.pk]), {"as_of": "2026-04-15"})
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book["组织生活"]
+    values = {r[0]: r[1:] for r in sheet.iter_rows(values_only=True) if r[0]}
+    assert values["第一党委"][:3] == (5, 15, 5) and values["第二党委"][:3] == (0, 5, 0)
+    assert values["直属党员"][:3] == (0, 0, 0)
+    assert values["合计"][3] == 0.25 and values["合计"][6] == pytest.approx(0.857)
+    assert values["主题党日"][0] == 3

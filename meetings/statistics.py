@@ -1,0 +1,48 @@
+"""Organizational life in the statistics (partybuild.statistics): each organization's own
+meetings held in the year up to the date, by kind; the periods its branches were required to
+hold and held (compliance); and attendance summed over its meetings."""
+
+import datetime
+
+from django.db.models import Count, F, Sum
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import BRANCH_KINDS, Organization
+from partybuild.statistics import StatColumn
+
+from .compliance import branch_compliance
+from .models import Kind, Meeting
+
+KINDS = [k for k in Kind if k != Kind.OTHER]
+COLUMNS = [
+    *[StatColumn(f"mtg_{k.value}", k.label, "meetings") for k in KINDS],
+    StatColumn("mtg_required", _("meetings required"), "meetings_compliance"),
+    StatColumn("mtg_held", _("meetings required and held"), "meetings_compliance"),
+    StatColumn("mtg_should", _("should attend (all meetings)"), "meetings_attendance"),
+    StatColumn("mtg_present", _("present (all meetings)"), "meetings_attendance"),
+]
+
+
+def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[str, int]]:
+    held = Meeting.objects.filter(
+        organization_id__in=organization_ids, held=True,
+        on__gte=datetime.date(as_of.year, 1, 1), on__lte=as_of,
+    )  # fmt: skip
+    result: dict[int, dict[str, int]] = {}
+    for row in held.values("organization_id", "kind").annotate(n=Count("id")).order_by():
+        if row["kind"] != Kind.OTHER:
+            result.setdefault(row["organization_id"], {})[f"mtg_{row['kind']}"] = row["n"]
+    attendance = held.values("organization_id").annotate(
+        should=Sum(F("should_attend") - F("excluded")), present=Sum("present")
+    ).order_by()  # fmt: skip
+    for row in attendance:
+        result.setdefault(row["organization_id"], {}).update(
+            mtg_should=row["should"] or 0, mtg_present=row["present"] or 0
+        )
+    branches = list(Organization.objects.filter(pk__in=organization_ids, kind__in=BRANCH_KINDS,
+                                                status="active"))  # fmt: skip
+    for org_id, compliance in branch_compliance(branches, as_of.year, as_of).items():
+        result.setdefault(org_id, {}).update(
+            mtg_required=compliance.required, mtg_held=compliance.held
+        )
+    return result

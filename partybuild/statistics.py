@@ -1,0 +1,43 @@
+"""Statistics columns that apps contribute, in one place every app can reach.
+
+The statistics engine (reports) counts members, organizations and development itself; any
+other app adds its own figures by declaring a `statistics` module with:
+
+    COLUMNS: list[StatColumn]          the integer counts it adds to every snapshot row
+    def counts(as_of, organization_ids) -> {organization id: {column name: count}}
+                                       each organization's own counts as of the date
+
+The engine stores them beside its own, rolls them up the tree (a parent is the sum of its
+children plus its own) and the reports show them; the engine itself is not edited.
+"""
+
+import importlib
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.utils.module_loading import module_has_submodule
+
+
+@dataclass(frozen=True)
+class StatColumn:
+    name: str
+    label: str
+    group: str
+
+
+@cache
+def contributors() -> tuple:
+    """The `statistics` modules of the installed apps, in INSTALLED_APPS order."""
+    found = []
+    for app in settings.INSTALLED_APPS:
+        if app.startswith("django.") or "." in app:
+            continue
+        package = importlib.import_module(app)
+        if module_has_submodule(package, "statistics") and app != "partybuild":
+            found.append(importlib.import_module(f"{app}.statistics"))
+    return tuple(found)
+
+
+def contributed_columns() -> list[StatColumn]:
+    return [column for module in contributors() for column in module.COLUMNS]
