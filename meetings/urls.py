@@ -5,6 +5,8 @@ from . import views
 app_name = "meetings"
 urlpatterns = [
     path("matrix/", views.matrix, name="matrix"),
+    path("import/", views.meeting_import_page, name="meeting_import"),
+    path("import/template/", views.meeting_template, name="meeting_template"),
     path("matrix/<int:pk>/", views.matrix, name="matrix_of"),
     path("organizations/<int:pk>/", views.meeting_list, name="meeting_list"),
     path("organizations/<int:pk>/new/", views.meeting_new, name="meeting_new"),

@@ -5,24 +5,29 @@ Every lookup goes through organizations.access: meetings and groups by their org
 """
 
 import datetime
+import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from members.forms import RosterImportForm
 from members.models import Member
 from organizations import access
 from organizations.models import Organization
 from partybuild.files import send_file
 from partybuild.forms import add_service_errors, form_page
+from partybuild.imports import handle_import
+from partybuild.models import Job
+from partybuild.sheets import XLSX
 
-from . import services
+from . import importer, services, tasks
 from .compliance import REQUIRED, SHORT, matrix_rows
 from .forms import FileForm, GroupForm, JoinForm, MarkForm, MeetingForm
 from .models import Kind, Meeting, MeetingFile, PartyGroup
@@ -171,6 +176,34 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         "people": services.attendance_by_member(org, datetime.date(today.year, 1, 1), today),
         "absent": services.absent_without_leave(org, today),
     })  # fmt: skip
+
+
+@login_required
+def meeting_import_page(request: HttpRequest) -> HttpResponse:
+    """Historical meetings from a spreadsheet: all lines or none."""
+    if not access.writable_organizations(request.user).exists():
+        raise PermissionDenied
+    form = RosterImportForm(request.POST or None, request.FILES or None,
+                            label=_("meetings file (.xlsx)"))  # fmt: skip
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = handle_import(request, form.cleaned_data["file"], kind="meeting_import",
+                               run=importer.import_as, task=tasks.meeting_import)  # fmt: skip
+        if isinstance(result, Job):
+            return redirect("jobs:job_detail", pk=result.pk)
+        if result.ok:
+            messages.success(request, _("%(count)s meetings imported.") % {"count": result.created})
+            return redirect("meetings:meeting_import")
+    return render(request, "meetings/import.html", {"form": form, "result": result})
+
+
+@login_required
+def meeting_template(request: HttpRequest) -> HttpResponse:
+    stream = io.BytesIO()
+    importer.write_template(stream)
+    stream.seek(0)
+    return FileResponse(stream, as_attachment=True, filename="meetings-template.xlsx",
+                        content_type=XLSX)  # fmt: skip
 
 
 # -- party groups ----------------------------------------------------------------------------

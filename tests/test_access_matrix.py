@@ -175,6 +175,8 @@ def global_expectations(user: str) -> dict[str, int]:
         "organizations:policy_edit": 200 if user in {"wendy", "root"} else 403,
         "appraisals:campaign_list": 200,
         "meetings:matrix": 404 if user == "nora" else 302,  # to the top of the scope
+        "meetings:meeting_import": writes,
+        "meetings:meeting_template": 200,
         "appraisals:campaign_new": 200 if user in TREE_MANAGERS else 403,
         "reports:dashboard": 404 if user == "nora" else 200,
         "reports:ratios": 404 if user == "nora" else 200,

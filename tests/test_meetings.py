@@ -366,3 +366,62 @@ def test_organizational_life_figures_on_the_dashboard_ratio_report_and_workbook(
     assert values["直属党员"][:3] == (0, 0, 0)
     assert values["合计"][3] == 0.25 and values["合计"][6] == pytest.approx(0.857)
     assert values["主题党日"][0] == 3
+
+
+def meetings_file(lines: list[list]):
+    import io
+
+    from openpyxl import Workbook
+
+    from meetings.importer import COLUMNS
+
+    book = Workbook()
+    book.active.append([str(c.label) for c in COLUMNS])
+    for line in lines:
+        book.active.append(line)
+    stream = io.BytesIO()
+    book.save(stream)
+    stream.seek(0)
+    return stream
+
+
+@pytest.mark.django_db
+def test_historical_meetings_import_all_or_nothing_with_errors_by_line(client, cast, tree):
+    a, b = make_member(tree.b1, name="甲"), make_member(tree.b1, name="乙")
+    stranger = make_member(tree.b4, name="丙")
+    good = ["B1", "主题党日", "2026-02-10", "重温入党誓词", "活动室", "", "", "", "",
+            b.id_number, "", ""]  # fmt: skip
+    lines = [
+        good,
+        ["B4", "主题党日", "2026-02-10", "越权", "", "", "", "", "", "", "", ""],
+        [
+            "B1",
+            "支部党员大会",
+            "2026-03-20",
+            "学习",
+            "",
+            "",
+            "",
+            "",
+            "",
+            stranger.id_number,
+            "",
+            "",
+        ],
+        ["B1", "党课", "2026-03-22", "没有授课人", "", "", "", "", "", "", "", ""],
+    ]
+    client.force_login(cast.alice)
+    url = reverse("meetings:meeting_import")
+    page = client.post(url, {"file": meetings_file(lines)}).content.decode()
+    assert "第 3 行" in page and "第 4 行" in page and "第 5 行" in page and "第 2 行" not in page
+    assert "不在当天的应到名单" in page or "应到名单" in page
+    assert Meeting.objects.count() == 0  # all or nothing
+    lesson = ["B1", "党课", "2026-03-22", "党性修养", "", "", "", "书记", "", "", a.id_number,
+              "生病"]  # fmt: skip
+    response = client.post(url, {"file": meetings_file([good, lesson])})
+    assert response.status_code == 302
+    day, lesson_row = Meeting.objects.order_by("on")
+    assert (day.held, day.should_attend, day.present) == (True, 2, 1)
+    assert lesson_row.attendance.get(member=a).reason == "生病" and lesson_row.present == 1
+    template = client.get(reverse("meetings:meeting_template"))
+    assert template.status_code == 200
