@@ -25,6 +25,7 @@ from organizations.models import (
     Policy,
     Position,
 )
+from partybuild.statistics import snapshot_counts
 
 from .models import Kind, Meeting, PartyGroup
 from .services import COMMITTEE_FROM
@@ -232,23 +233,51 @@ class MatrixRow:
                 for m in range(1, 13)]  # fmt: skip
 
 
+MONTH_COLUMNS = [f"mtg_{kind}_m{m:02d}" for kind in ("req", "held") for m in range(1, 13)]
+
+
 def matrix_rows(organization: Organization, year: int, day: datetime.date, user):
-    """A row per child organization in the user's scope (or the branch itself), each the sum
-    of the branches below it, and the organization's total: (rows, total row)."""
+    """A row per child organization in the user's scope (or the branch itself), and the
+    organization's total: (rows, total row, as of). Branch rows are computed live, cell by
+    cell; a committee's row is the sum over its subtree, read from the statistics snapshot
+    of the year (as of its date) when there is one, else summed live."""
     from organizations import access
 
     active = Organization.objects.filter(status="active")
+    if organization.is_branch:
+        compliance = branch_compliance([organization], year, day)[organization.pk]
+        row = MatrixRow(organization, compliance)
+        return [row], row, None
+    children = list(access.scoped(active.filter(parent=organization), user, via="self")
+                    .order_by("code"))  # fmt: skip
+    snapshot = snapshot_counts([organization.pk, *(c.pk for c in children)], day, MONTH_COLUMNS)
+    if snapshot is None:
+        rows, total = _live_rows(organization, children, year, day, user)
+        return rows, total, None
+    as_of, counts = snapshot
+    live = branch_compliance([c for c in children if c.is_branch], year, day)
+    rows = [MatrixRow(c, live[c.pk] if c.pk in live else _from_counts(counts.get(c.pk, {})))
+            for c in children]  # fmt: skip
+    return rows, MatrixRow(organization, _from_counts(counts.get(organization.pk, {}))), as_of
+
+
+def _from_counts(counts: dict[str, int]) -> Compliance:
+    compliance = Compliance()
+    for m in range(1, 13):
+        compliance.required_by_month[m] = counts.get(f"mtg_req_m{m:02d}", 0)
+        compliance.held_by_month[m] = counts.get(f"mtg_held_m{m:02d}", 0)
+    return compliance
+
+
+def _live_rows(organization, children, year, day, user):
+    from organizations import access
+
     branches = list(
-        access.scoped(active, user, via="self").filter(
+        access.scoped(Organization.objects.filter(status="active"), user, via="self").filter(
             ancestor_links__ancestor=organization, kind__in=BRANCH_KINDS
         )
     )
     by_branch = branch_compliance(branches, year, day)
-    if organization.is_branch:
-        rows = [MatrixRow(organization, by_branch.get(organization.pk, Compliance()))]
-        return rows, rows[0]
-    children = list(access.scoped(active.filter(parent=organization), user, via="self")
-                    .order_by("code"))  # fmt: skip
     under = OrganizationClosure.objects.filter(
         ancestor__in=children, descendant_id__in=list(by_branch)
     ).values_list("ancestor_id", "descendant_id")

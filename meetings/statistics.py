@@ -5,6 +5,7 @@ hold and held (compliance); and attendance summed over its meetings."""
 import datetime
 
 from django.db.models import Count, F, Sum
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import BRANCH_KINDS, Organization
@@ -20,7 +21,13 @@ COLUMNS = [
     StatColumn("mtg_held", _("meetings required and held"), "meetings_compliance"),
     StatColumn("mtg_should", _("should attend (all meetings)"), "meetings_attendance"),
     StatColumn("mtg_present", _("present (all meetings)"), "meetings_attendance"),
-]
+    # The same by the month a period ends in: the compliance matrix of a subtree reads them.
+    *[StatColumn(f"mtg_req_m{m:02d}", format_lazy(_("meetings required, month {month}"),
+                                                   month=m), "meetings_months")
+      for m in range(1, 13)],
+    *[StatColumn(f"mtg_held_m{m:02d}", format_lazy(_("meetings held, month {month}"), month=m),
+                 "meetings_months") for m in range(1, 13)],
+]  # fmt: skip
 
 
 def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -42,7 +49,9 @@ def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[
     branches = list(Organization.objects.filter(pk__in=organization_ids, kind__in=BRANCH_KINDS,
                                                 status="active"))  # fmt: skip
     for org_id, compliance in branch_compliance(branches, as_of.year, as_of).items():
-        result.setdefault(org_id, {}).update(
-            mtg_required=compliance.required, mtg_held=compliance.held
-        )
+        own = result.setdefault(org_id, {})
+        own.update(mtg_required=compliance.required, mtg_held=compliance.held)
+        for m in range(1, 13):
+            own[f"mtg_req_m{m:02d}"] = compliance.required_by_month[m]
+            own[f"mtg_held_m{m:02d}"] = compliance.held_by_month[m]
     return result

@@ -281,10 +281,10 @@ def matrix(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if not 2000 <= year <= today.year:
         raise Http404
     day = today if year == today.year else datetime.date(year, 12, 31)
-    rows, total = matrix_rows(org, year, day, request.user)
+    rows, total, as_of = matrix_rows(org, year, day, request.user)
     up = access.scoped(Organization.objects.filter(pk=org.parent_id), request.user, via="self")
     return render(request, "meetings/matrix.html", {
-        "organization": org, "rows": rows, "total": total, "year": year,
+        "organization": org, "rows": rows, "total": total, "year": year, "as_of": as_of,
         "years": range(today.year, today.year - 5, -1), "months": range(1, 13),
         "legend": [(SHORT[k], Kind(k).label) for k in REQUIRED],
         "up": up.first() if org.parent_id else None,

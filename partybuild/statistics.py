@@ -41,3 +41,21 @@ def contributors() -> tuple:
 
 def contributed_columns() -> list[StatColumn]:
     return [column for module in contributors() for column in module.COLUMNS]
+
+
+# The statistics engine (reports, above every app) provides the reading of its snapshots;
+# an app that needs its own columns summed over a subtree asks through here.
+_snapshot_reader = None
+
+
+def provide_snapshot_reader(reader) -> None:
+    global _snapshot_reader
+    _snapshot_reader = reader
+
+
+def snapshot_counts(organization_ids: list[int], day, names: list[str]):
+    """(as of, {organization id: {column: subtree count}}) from the newest current snapshot
+    of the day's year up to the day, or None when there is none."""
+    if _snapshot_reader is None:
+        return None
+    return _snapshot_reader(organization_ids, day, names)

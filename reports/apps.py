@@ -10,3 +10,8 @@ class ReportsConfig(AppConfig):
         from . import signals, tasks  # noqa: F401 - registers the statistics tasks
 
         signals.connect()
+        from partybuild.statistics import provide_snapshot_reader
+
+        from .figures import subtree_counts
+
+        provide_snapshot_reader(subtree_counts)

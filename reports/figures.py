@@ -220,3 +220,19 @@ def headline(row: Figures) -> list[tuple[str, str, str]]:
 
 def _pct(value: Decimal | None) -> str:
     return "—" if value is None else f"{value}%"
+
+
+def subtree_counts(organization_ids: list[int], day: datetime.date, names: list[str]):
+    """Counts of the organizations' subtrees from the newest current snapshot of the day's
+    year up to the day (partybuild.statistics.snapshot_counts), or None."""
+    snapshot = (
+        Snapshot.objects.filter(is_current=True, as_of__year=day.year, as_of__lte=day)
+        .order_by("-as_of")
+        .first()
+    )
+    if snapshot is None:
+        return None
+    rows = Figures.objects.filter(
+        snapshot=snapshot, subtree=True, organization_id__in=organization_ids
+    ).values("organization_id", *names)
+    return snapshot.as_of, {row.pop("organization_id"): row for row in rows}

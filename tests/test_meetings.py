@@ -367,6 +367,17 @@ def test_organizational_life_figures_on_the_dashboard_ratio_report_and_workbook(
     assert values["合计"][3] == 0.25 and values["合计"][6] == pytest.approx(0.857)
     assert values["主题党日"][0] == 3
 
+    # The compliance matrix reads the committees' rows from that snapshot, as of its date.
+    from django.utils import timezone
+
+    if timezone.localdate().year == 2026:
+        matrix = client.get(reverse("meetings:matrix_of", args=[tree.w.pk]), {"year": 2026})
+        rows = {r.organization.code: r.compliance for r in matrix.context["rows"]}
+        assert (rows["P1"].held, rows["P1"].required) == (5, 15)
+        assert matrix.context["total"].compliance.required == 20
+        assert matrix.context["as_of"] == D(2026, 4, 15)
+        assert "2026-04-15" in matrix.content.decode()
+
 
 def meetings_file(lines: list[list]):
     import io
