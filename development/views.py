@@ -23,9 +23,9 @@ from organizations.models import Organization, Policy
 from partybuild import audit
 from partybuild.files import send_file
 from partybuild.forms import add_service_errors, form_page
-from partybuild.imports import handle_import
+from partybuild.imports import import_page
 from partybuild.jobs import export_table
-from partybuild.models import Action, Job
+from partybuild.models import Action
 from partybuild.sheets import XLSX
 
 from . import progress, reminders, services, tasks, workdays
@@ -333,16 +333,11 @@ def development_import_page(request: HttpRequest) -> HttpResponse:
         request.POST or None, request.FILES or None,
         label=_("development records file (.xlsx)"),
     )  # fmt: skip
-    result = None
-    if request.method == "POST" and form.is_valid():
-        result = handle_import(request, form.cleaned_data["file"], kind="development_import",
-                               run=import_as, task=tasks.development_import)  # fmt: skip
-        if isinstance(result, Job):
-            return redirect("jobs:job_detail", pk=result.pk)
-        if result.ok:
-            messages.success(request, _("%(count)s steps imported.") % {"count": result.created})
-            return redirect("development:development_import")
-    return render(request, "development/import.html", {"form": form, "result": result})
+    return import_page(
+        request, form, kind="development_import", run=import_as, task=tasks.development_import,
+        template="development/import.html", done=_("%(count)s steps imported."),
+        next_url=reverse("development:development_import"),
+    )  # fmt: skip
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,8 +24,7 @@ from organizations import access
 from organizations.models import Organization
 from partybuild.files import send_file
 from partybuild.forms import add_service_errors, form_page
-from partybuild.imports import handle_import
-from partybuild.models import Job
+from partybuild.imports import import_page
 from partybuild.sheets import XLSX
 
 from . import importer, services, tasks
@@ -185,16 +185,11 @@ def meeting_import_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = RosterImportForm(request.POST or None, request.FILES or None,
                             label=_("meetings file (.xlsx)"))  # fmt: skip
-    result = None
-    if request.method == "POST" and form.is_valid():
-        result = handle_import(request, form.cleaned_data["file"], kind="meeting_import",
-                               run=importer.import_as, task=tasks.meeting_import)  # fmt: skip
-        if isinstance(result, Job):
-            return redirect("jobs:job_detail", pk=result.pk)
-        if result.ok:
-            messages.success(request, _("%(count)s meetings imported.") % {"count": result.created})
-            return redirect("meetings:meeting_import")
-    return render(request, "meetings/import.html", {"form": form, "result": result})
+    return import_page(
+        request, form, kind="meeting_import", run=importer.import_as, task=tasks.meeting_import,
+        template="meetings/import.html", done=_("%(count)s meetings imported."),
+        next_url=reverse("meetings:meeting_import"),
+    )  # fmt: skip
 
 
 @login_required

@@ -17,9 +17,9 @@ from appraisals.history import grade_history
 from organizations import access
 from partybuild import audit
 from partybuild.forms import add_service_errors, form_page
-from partybuild.imports import handle_import
+from partybuild.imports import import_page
 from partybuild.jobs import export
-from partybuild.models import Action, Job
+from partybuild.models import Action
 from partybuild.sheets import XLSX
 
 from . import roster, services, tasks
@@ -280,16 +280,11 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     if not writable.exists():
         raise PermissionDenied
     form = RosterImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        result = handle_import(request, form.cleaned_data["file"], kind="roster_import",
-                               run=roster.import_as, task=tasks.roster_import)  # fmt: skip
-        if isinstance(result, Job):
-            return redirect("jobs:job_detail", pk=result.pk)
-        if result.ok:
-            messages.success(request, _("%(count)s members imported.") % {"count": result.created})
-            return redirect("members:member_list")
-    return render(request, "members/roster_import.html", {"form": form, "result": result})
+    return import_page(
+        request, form, kind="roster_import", run=roster.import_as, task=tasks.roster_import,
+        template="members/roster_import.html", done=_("%(count)s members imported."),
+        next_url=reverse("members:member_list"),
+    )  # fmt: skip
 
 
 @login_required

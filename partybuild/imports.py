@@ -45,6 +45,25 @@ def handle_import(request, upload, *, kind: str, run: Importer, task) -> ImportR
     return result
 
 
+def import_page(request, form, *, kind: str, run: Importer, task, template: str, done: str,
+                next_url: str):  # fmt: skip
+    """The page of an import: its upload form; a valid upload is imported here or by a job
+    (whose page follows it); a clean import goes on to `next_url` saying `done`, a message
+    with %(count)s; a refused one comes back with every error by line."""
+    from django.contrib import messages
+    from django.shortcuts import redirect, render
+
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = handle_import(request, form.cleaned_data["file"], kind=kind, run=run, task=task)
+        if isinstance(result, Job):
+            return redirect("jobs:job_detail", pk=result.pk)
+        if result.ok:
+            messages.success(request, done % {"count": result.created})
+            return redirect(next_url)
+    return render(request, template, {"form": form, "result": result})
+
+
 def import_job_run(job_id: int, run: Importer) -> Job:
     """In the worker: import the stored file as the job's user, keep the outcome, and
     delete the file (it holds personal data and is not needed any more)."""
