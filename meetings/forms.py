@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.forms import DATE_WIDGET, submit_helper
+from partybuild.validators import within_upload_limit
 
 from .models import Attendance, Meeting, PartyGroup
 
@@ -64,4 +65,8 @@ class MarkForm(forms.Form):
 
 
 class FileForm(forms.Form):
-    file = forms.FileField(label=_("file (photo of the sign-in sheet, minutes)"))
+    """Bounded in bytes before it is stored: the upload handler keeps at most
+    UPLOAD_MAX_BYTES, and a larger file is refused rather than stored truncated."""
+
+    file = forms.FileField(label=_("file (photo of the sign-in sheet, minutes)"),
+                           validators=[within_upload_limit])  # fmt: skip

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.validators import no_control_characters
+from partybuild.validators import no_control_characters, within_upload_limit
 
 
 class PartyGroup(models.Model):
@@ -174,7 +174,7 @@ class MeetingFile(models.Model):
     """A photo of the sign-in sheet, the minutes: served through the scoped file view."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(upload_to="meetings/%Y/")
+    file = models.FileField(upload_to="meetings/%Y/", validators=[within_upload_limit])
     name = models.CharField(max_length=200)
 
     def __str__(self) -> str:

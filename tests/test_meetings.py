@@ -436,3 +436,26 @@ def test_historical_meetings_import_all_or_nothing_with_errors_by_line(client, c
     assert lesson_row.attendance.get(member=a).reason == "生病" and lesson_row.present == 1
     template = client.get(reverse("meetings:meeting_template"))
     assert template.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_meeting_file_is_bounded_and_served_in_scope_only(client, cast, tree, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetings.models import MeetingFile
+
+    make_member(tree.b1)
+    m = meeting(tree.b1, Kind.THEME_DAY)
+    url = reverse("meetings:meeting_file_add", args=[m.pk])
+    client.force_login(cast.alice)
+    settings.UPLOAD_MAX_BYTES = 1000
+    client.post(url, {"file": SimpleUploadedFile("签到表.jpg", b"x" * 5000, "image/jpeg")})
+    assert not MeetingFile.objects.exists()  # refused, not stored truncated
+    settings.UPLOAD_MAX_BYTES = 10_000
+    client.post(url, {"file": SimpleUploadedFile("签到表.jpg", b"\xff\xd8 photo", "image/jpeg")})
+    item = MeetingFile.objects.get()
+    response = client.get(reverse("meetings:meeting_file", args=[item.pk]))
+    assert b"".join(response.streaming_content) == b"\xff\xd8 photo"
+    assert "filename*=utf-8''%E7%AD%BE" in response["Content-Disposition"]
+    client.force_login(cast.bob)
+    assert client.get(reverse("meetings:meeting_file", args=[item.pk])).status_code == 404
