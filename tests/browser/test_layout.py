@@ -66,7 +66,7 @@ def test_pages_fit_at_each_width_and_the_sheet_is_cards_on_a_phone(
         no_sideways_scroll(page, width)
         if width < 992:  # collapsed behind the menu button
             page.locator(".navbar-toggler").click()
-            expect(page.get_by_test_id("nav")).to_be_visible()
+            expect(page.locator("#nav.collapse.show")).to_be_visible()  # opened, not opening
         nav_items_on_one_line(page, one_row=width >= 992)
         logout = page.get_by_test_id("logout").bounding_box()
         assert logout["height"] < 40, logout  # "退出" on one line

@@ -17,6 +17,9 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 def log_out(page: Page) -> None:
     page.locator(".navbar-toggler").click()
+    # Click only once the menu has finished opening: during Bootstrap's collapse animation
+    # the button is clipped, and a click at its centre can land on nothing.
+    expect(page.locator("#nav.collapse.show")).to_be_visible()
     page.get_by_role("button", name="退出").click()
     # Wait for the logout to land on the login page: going elsewhere at once could cancel
     # the POST, and the login page would then send the still-signed-in user away.
