@@ -51,10 +51,6 @@ COLUMNS = [
 ORDER = {kind: i for i, kind in enumerate(StepKind.values)}
 
 
-class _Rollback(Exception):
-    pass
-
-
 EXAMPLE = {
     "id_number": "11010519491231002X", "kind": StepKind.APPLICATION,
     "on": datetime.date(2024, 3, 1), "note": "",
@@ -75,16 +71,9 @@ def development_import(*, file: BinaryIO, members: QuerySet[Member], by) -> Impo
     if result.errors:
         return result
     rows = sorted(sheet.rows, key=lambda r: (r[1]["id_number"], r[1]["on"], ORDER[r[1]["kind"]]))
-    try:
-        with transaction.atomic():
-            for line, record in rows:
-                _import_line(line, record, members, by, result)
-            if result.errors:
-                raise _Rollback
-    except _Rollback:
-        result.created = 0
-    result.errors = sheets.by_line(result.errors)
-    return result
+    return sheets.import_each(
+        rows, lambda line, record: _import_line(line, record, members, by, result), result
+    )
 
 
 def import_as(file: BinaryIO, user) -> ImportResult:

@@ -45,7 +45,7 @@ SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
 class _Rollback(Exception):
-    pass
+    """One line's attendance is wrong: undo that line's meeting."""
 
 
 def write_template(stream: BinaryIO) -> None:
@@ -70,16 +70,9 @@ def meeting_import(*, file: BinaryIO, branches, by) -> ImportResult:
         return result
     by_code = {o.code: o for o in branches.filter(
         code__in={r["organization"] for _l, r in sheet.rows if r["organization"]})}  # fmt: skip
-    try:
-        with transaction.atomic():
-            for line, record in sheet.rows:
-                _import_line(line, record, by_code, by, result)
-            if result.errors:
-                raise _Rollback
-    except _Rollback:
-        result.created = 0
-    result.errors = sheets.by_line(result.errors)
-    return result
+    return sheets.import_each(
+        sheet.rows, lambda line, record: _import_line(line, record, by_code, by, result), result
+    )
 
 
 def _import_line(line: int, record: dict, by_code: dict, by, result: ImportResult) -> None:

@@ -416,6 +416,28 @@ def _read_line(line, values, positions, lookups, errors: list[RowError], formula
     return record
 
 
+class _Rollback(Exception):
+    pass
+
+
+def import_each(rows, import_line, result: "ImportResult") -> "ImportResult":
+    """All lines or none: `import_line(line, record)` for each row in one transaction, which
+    is rolled back if any line left an error in `result`; the errors end up one per cell,
+    in line order."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            for line, record in rows:
+                import_line(line, record)
+            if result.errors:
+                raise _Rollback
+    except _Rollback:
+        result.created = 0
+    result.errors = by_line(result.errors)
+    return result
+
+
 def by_line(errors: list[RowError]) -> list[RowError]:
     """Errors in line order, one per cell: a value that could not be read is not reported
     again as missing by the form that checks the line."""
