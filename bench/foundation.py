@@ -29,9 +29,9 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from development import reminders  # noqa: E402
 from members.models import Member  # noqa: E402
 from organizations.models import Kind, Organization  # noqa: E402
+from reminders import services as reminders  # noqa: E402
 
 REPEAT = 7
 
@@ -94,9 +94,9 @@ def main() -> None:
     )
     measure(client, "tree: children of the working committee (with reminder counts)",
             f"/organizations/{root.pk}/children/")  # fmt: skip
-    measure(client, "reminders: whole city, first page", "/development/reminders/")
+    measure(client, "reminders: whole city, first page", "/reminders/")
     measure(client, "reminders: one party committee",
-            f"/development/reminders/?organization={committee.pk}")  # fmt: skip
+            f"/reminders/?organization={committee.pk}")  # fmt: skip
     measure(client, "member list: one branch", f"/members/?organization={branch.pk}")
     measure(client, "member list: one branch, page 2 of a large one",
             f"/members/?organization={committee.pk}&page=2")  # fmt: skip

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -207,50 +206,3 @@ class DueKind(models.TextChoices):
     OATH = "oath", _("oath")
     PROBATION_ENDS = "probation_ends", _("probation ends")
     APPROVAL = "approval", _("waiting for the superior's approval")
-
-
-class Reminder(models.Model):
-    """A time limit running for one person, from the date it should be shown.
-
-    Kept by development.reminders whenever the person's steps change (and for everyone when
-    the rules change), so that pages count and list what is due with one indexed query
-    instead of working out every person's limits from their steps.
-    """
-
-    member = models.ForeignKey(
-        "members.Member", on_delete=models.CASCADE, related_name="development_dues"
-    )
-    kind = models.CharField(_("time limit"), max_length=20, choices=DueKind.choices)
-    # The member's organization, kept in step by development.tasks when the member moves,
-    # so that counting per subtree needs no join with the registry.
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
-    step = models.ForeignKey(
-        Step, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    due_on = models.DateField(_("due"))
-    remind_from = models.DateField(_("shown from"), db_index=True)
-
-    class Meta:
-        verbose_name = _("reminder")
-        verbose_name_plural = _("reminders")
-        ordering = ["due_on", "id"]
-        # Lists of what is due walk this index and stop at the page's end instead of
-        # sorting every reminder of the subtree (whole city: 131 -> 78 ms, bench/foundation).
-        indexes = [models.Index(fields=["due_on", "member", "id"], name="reminder_due_order")]
-
-    def __str__(self) -> str:
-        return f"{self.member_id} · {self.kind} · {self.due_on}"
-
-    @property
-    def label(self) -> str:
-        return DueKind(self.kind).label
-
-    @property
-    def overdue(self) -> bool:
-        return self.due_on < timezone.localdate()
-
-    @property
-    def days_left(self) -> int:
-        return (self.due_on - timezone.localdate()).days

@@ -4,18 +4,17 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy
 
 from members.choices import Status
 from members.models import Member
-from organizations import access
-from organizations.models import Organization, Policy
+from organizations.models import Policy
+from reminders.models import Reminder
 
-from . import reminders
 from .history import History, probation_ends
-from .models import Reminder, StepKind
-from .reminders import IN_PROCEDURE
+from .models import StepKind
+from .reminders import IN_PROCEDURE, SOURCE_NAME
 from .services import PREREQUISITES, REPEATABLE, held_back_by_rejection, may_record_again
 
 K = StepKind
@@ -46,7 +45,9 @@ def people_in_procedure(members: QuerySet[Member]) -> QuerySet[Member]:
     return (
         members.filter(status__in=IN_PROCEDURE)
         .select_related("organization")
-        .prefetch_related("development_dues")
+        .prefetch_related(
+            Prefetch("reminders", Reminder.objects.filter(source=SOURCE_NAME), "dues")
+        )
         .order_by("name", "id")
     )
 
@@ -73,7 +74,7 @@ def board(members: QuerySet[Member], limit: int = 8):
     columns = []
     for status in BOARD_STATUSES:
         people = people_in_procedure(members.filter(status=status))[:limit]
-        column_cards = [Card(m, list(m.development_dues.all())) for m in people]
+        column_cards = [Card(m, list(m.dues)) for m in people]
         columns.append((status, Status(status).label, counts.get(status, 0), column_cards))
     return columns
 
@@ -81,21 +82,7 @@ def board(members: QuerySet[Member], limit: int = 8):
 def stage_cards(members: QuerySet[Member], status: str, page_number) -> tuple:
     """One stage's people, 50 a page, as cards: (page, cards)."""
     page = Paginator(people_in_procedure(members.filter(status=status)), 50).get_page(page_number)
-    return page, [Card(m, list(m.development_dues.all())) for m in page.object_list]
-
-
-def due_reminders(
-    user, today: datetime.date, organization: Organization | None = None
-) -> QuerySet[Reminder]:
-    """The limits to show today in the user's scope (or one subtree of it), most urgent first."""
-    qs = access.scoped(Reminder.objects.all(), user)
-    if organization is not None:
-        qs = qs.filter(organization__ancestor_links__ancestor_id=organization.pk)
-    return (
-        reminders.due(qs, today)
-        .select_related("member", "organization")
-        .order_by("due_on", "member_id", "id")
-    )
+    return page, [Card(m, list(m.dues)) for m in page.object_list]
 
 
 def stage_counts_by_child(organization, members: QuerySet[Member]) -> list[tuple]:

@@ -5,7 +5,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,6 @@ from partybuild import audit
 from partybuild.files import send_file
 from partybuild.forms import add_service_errors, form_page
 from partybuild.imports import import_page
-from partybuild.jobs import export_table
 from partybuild.models import Action
 from partybuild.sheets import XLSX
 
@@ -239,45 +237,6 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
                      organization_id=step.member.organization_id,
                      decision="approved" if approve else "returned")  # fmt: skip
     return redirect("development:approvals")
-
-
-@login_required
-def reminder_list(request: HttpRequest) -> HttpResponse:
-    """What is due or overdue in the user's scope, or in one organization's subtree."""
-    org = None
-    if request.GET.get("organization"):
-        if not request.GET["organization"].isdigit():
-            raise Http404
-        org = access.get_for_user(
-            Organization.objects, request.user, via="self", pk=request.GET["organization"]
-        )
-    due = progress.due_reminders(request.user, timezone.localdate(), org)
-    page = Paginator(due, 100).get_page(request.GET.get("page"))
-    query = f"organization={org.pk}" if org else ""
-    return render(request, "development/reminders.html", {"page": page, "org": org, "query": query})
-
-
-@login_required
-@require_POST
-def reminder_export(request: HttpRequest) -> HttpResponse:
-    """The reminders list as a workbook, every line of it."""
-    org = None
-    if request.POST.get("organization"):
-        if not request.POST["organization"].isdigit():
-            raise Http404
-        org = access.get_for_user(
-            Organization.objects, request.user, via="self", pk=request.POST["organization"]
-        )
-    today = timezone.localdate()
-    role = access.user_role(request.user)
-    scope = org or (role.organization if role else None)
-    return export_table(
-        request, table="development.exports.reminder_table", kind="reminders_export",
-        title=_("Due and overdue"), scope=scope.name if scope else "",
-        rows=progress.due_reminders(request.user, today, org).count(),
-        organization_id=scope.pk if scope else None,
-        params={"organization": org.pk if org else None, "today": today.isoformat()},
-    )  # fmt: skip
 
 
 @login_required

@@ -17,7 +17,6 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from appraisals.demo import demo_campaign
-from development import reminders
 from development.demo import demo_steps
 from development.models import Step
 from meetings.demo import demo_meetings
@@ -33,6 +32,7 @@ from organizations.models import (
 )
 from partybuild.bulk import copy_rows
 from partybuild.dates import add_years
+from reminders import services as reminders
 
 from .choices import ETHNIC_GROUPS, Education, Event, Gender, Occupation, Status
 from .idnumber import check_character
@@ -390,9 +390,9 @@ def demo_build(size: Size | None = None, *, with_history: bool | None = None) ->
     with transaction.atomic():
         copy_rows(Step, demo_steps(members, ANCHOR, CREATED_AT))
         _reset_sequences(Step)
-        reminders.rebuild()
         demo_campaign(Organization.objects.get(parent__isnull=True), ANCHOR)
         demo_meetings(ANCHOR, CREATED_AT)
+        reminders.rebuild()
     # The dashboards' figures as of today (in-process without a broker, else by the workers).
     from reports.models import RunTrigger
     from reports.tasks import request_recompute

@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from development import reminders
-from development.progress import due_reminders
 from members.models import Member
 from partybuild.forms import add_service_errors, form_page
+from reminders import services as reminders
 
 from . import access, services
 from .forms import DissolveForm, OrganizationForm, PolicyForm, PositionEndForm, PositionForm
@@ -116,7 +115,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "health": health[org.pk],
             "child_rows": _rows(children, health, due),
             "due": due.get(org.pk, (0, 0)),
-            "due_list": due_reminders(request.user, today, org)[:10],
+            "due_list": reminders.in_scope(request.user, today, org)[:10],
             "children_page": children_page,
             "positions": positions,
             "direct_members": direct_members,

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "partybuild",
     "organizations",
     "members",
+    "reminders",
     "development",
     "appraisals",
     "meetings",
@@ -188,12 +189,17 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Nightly statistics for the day (run `celery -A partybuild beat` beside the workers).
+# Nightly statistics and reminders for the day (run `celery -A partybuild beat` beside the workers).
 CELERY_BEAT_SCHEDULE = {
     "statistics-nightly": {
         "task": "reports.tasks.stats_nightly",
         "schedule": crontab(hour=1, minute=30),
-    }
+    },
+    # Duties of a period (a meeting of the month) move on to the new day's periods.
+    "reminders-nightly": {
+        "task": "reminders.tasks.rebuild_timed",
+        "schedule": crontab(hour=0, minute=20),
+    },
 }
 
 # With a broker the cache is Redis, shared by web processes and workers (the statistics'

@@ -11,12 +11,9 @@ The engine stores them beside its own, rolls them up the tree (a parent is the s
 children plus its own) and the reports show them; the engine itself is not edited.
 """
 
-import importlib
 from dataclasses import dataclass
-from functools import cache
 
-from django.conf import settings
-from django.utils.module_loading import module_has_submodule
+from .discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -26,17 +23,9 @@ class StatColumn:
     group: str
 
 
-@cache
 def contributors() -> tuple:
     """The `statistics` modules of the installed apps, in INSTALLED_APPS order."""
-    found = []
-    for app in settings.INSTALLED_APPS:
-        if app.startswith("django.") or "." in app:
-            continue
-        package = importlib.import_module(app)
-        if module_has_submodule(package, "statistics") and app != "partybuild":
-            found.append(importlib.import_module(f"{app}.statistics"))
-    return tuple(found)
+    return app_modules("statistics", besides="partybuild")
 
 
 def contributed_columns() -> list[StatColumn]:

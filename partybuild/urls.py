@@ -23,6 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("organizations/", include("organizations.urls")),
     path("members/", include("members.urls")),
+    path("reminders/", include("reminders.urls")),
     path("development/", include("development.urls")),
     path("appraisals/", include("appraisals.urls")),
     path("meetings/", include("meetings.urls")),

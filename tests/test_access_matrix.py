@@ -123,7 +123,7 @@ OBJECT_CASES = [
     ("appraisals:campaign_export", "campaign", "w", "post",
      lambda user, code: 404 if user == "nora" else 200),
     # everyone's own reminders (none for a user without a role)
-    ("development:reminders_export", "none", "w", "post", lambda user, code: 200),
+    ("reminders:export", "none", "w", "post", lambda user, code: 200),
 ] + [
     ("accounts:account_detail", "account", code, "get", expect_account) for code in ACCOUNT_OF
 ] + [
@@ -166,7 +166,7 @@ def global_expectations(user: str) -> dict[str, int]:
         "organizations:organization_lookup": 200,  # matches within the scope only
         "members:member_list": 200,
         "members:member_export": 405,  # exports start with POST
-        "development:reminders_export": 405,
+        "reminders:export": 405,
         "jobs:job_list": 200,
         "members:roster_template": 200,
         "members:member_create": writes,

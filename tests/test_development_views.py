@@ -47,7 +47,7 @@ def test_anonymous_is_sent_to_login(client, tree, applicants):
         reverse("development:person", args=[applicants["b1"].pk]),
         reverse("development:board", args=[tree.b1.pk]),
         reverse("development:approvals"),
-        reverse("development:reminders"),
+        reverse("reminders:list"),
         reverse("development:applicant_new"),
         reverse("development:calendar_days"),
     ]:
@@ -138,7 +138,7 @@ def test_approval_queue_holds_only_the_committees_ownhappy_path(client, cast, tr
 @pytest.mark.django_db
 def test_reminders_list_an_overdue_talk(client, cast, applicants):
     client.force_login(cast.paul)
-    page = client.get(reverse("development:reminders")).content.decode()
+    page = client.get(reverse("reminders:list")).content.decode()
     assert applicants["b1"].name in page and "逾期" in page
 
 

@@ -20,10 +20,11 @@ from django.utils import timezone
 
 from development import progress
 from development.history import History
-from development.models import Reminder, Step, StepKind, Vote
+from development.models import Step, StepKind, Vote
 from development.services import step_approve, step_record
 from members.choices import Status
 from organizations.models import Policy
+from reminders.models import Reminder
 
 from .procedure import passing_vote
 
@@ -78,7 +79,7 @@ def test_the_approval_limit_counts_from_the_meeting_that_passed(tree, cast, pers
     base = {"member": person, "kind": K.ADMISSION_APPROVAL, "approving_organization": tree.p1}
     refused("2025-10-08", on=D(2025, 10, 9), **base)
     pending = step_record(on=D(2025, 10, 8), **base)
-    due = Reminder.objects.get(member=person, step=pending)
+    due = Reminder.objects.get(member=person, subject_id=pending.pk, source="development")
     assert due.due_on == D(2025, 10, 8)  # three months after 8 July, not 1 July
 
 

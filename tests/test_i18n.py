@@ -14,6 +14,7 @@ SOURCES = [
     "partybuild",
     "organizations",
     "members",
+    "reminders",
     "development",
     "appraisals",
     "meetings",

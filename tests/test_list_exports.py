@@ -12,9 +12,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from appraisals.models import Sheet
-from development.models import DueKind, Reminder
+from development.models import DueKind
 from members.choices import Gender
 from partybuild.models import Action, AuditEvent, Job
+from reminders.models import Reminder
 from reports.tasks import request_recompute
 
 from .factories import make_member
@@ -84,18 +85,18 @@ def test_the_reminders_export_holds_the_secretarys_own_branch(client, cast, tree
     for org, name, due in ((tree.b1, "甲", -3), (tree.b1, "乙", 5), (tree.b2, "丙", 1)):
         member = make_member(org, name=name)
         Reminder.objects.create(
-            member=member, kind=DueKind.OATH, organization=org,
+            source="development", member=member, kind=DueKind.OATH, organization=org,
             due_on=today + datetime.timedelta(days=due), remind_from=today - D.resolution * 30,
         )  # fmt: skip
     client.force_login(cast.alice)
-    url = reverse("development:reminders_export")
-    rows = rows_of(client.post(url))
+    url = reverse("reminders:export")
+    rows = rows_of(client.post(url, {"source": "development"}))
     assert rows[0] == ("姓名", "所在组织", "状态", "时限", "到期日", "逾期")
     assert [(r[0], r[1], r[5]) for r in rows[1:]] == [("甲", "第一党支部", "是"),
                                                       ("乙", "第一党支部", "否")]  # fmt: skip
     assert rows[1][4].date() == today - datetime.timedelta(days=3)
     client.force_login(cast.wendy)
-    assert len(rows_of(client.post(url))) == 4
+    assert len(rows_of(client.post(url, {"source": "development"}))) == 4
     assert client.post(url, {"organization": tree.b2.pk}).status_code == 200
     client.force_login(cast.alice)
     assert client.post(url, {"organization": tree.b2.pk}).status_code == 404

@@ -1,4 +1,4 @@
-"""The reminders list as a workbook: every limit due in the job user's scope (or subtree)."""
+"""The reminders list as a workbook: everything due in the job user's scope (or subtree)."""
 
 import datetime
 
@@ -10,7 +10,7 @@ from organizations.models import Organization
 from partybuild.jobs import Job, Table
 from partybuild.sheets import DATE, Column
 
-from .progress import due_reminders
+from .services import in_scope
 
 
 def reminder_table(job: Job) -> Table:
@@ -21,16 +21,17 @@ def reminder_table(job: Job) -> Table:
         )
     today = datetime.date.fromisoformat(job.params["today"])
     columns = [
-        Column("name", gettext_lazy("name"), width=12),
+        Column("who", gettext_lazy("name"), width=16),
         Column("organization", gettext_lazy("organization"), width=36),
         Column("status", gettext_lazy("status"), width=14),
         Column("limit", gettext_lazy("time limit"), width=30),
         Column("due", gettext_lazy("due date"), DATE, width=12),
         Column("overdue", gettext_lazy("overdue"), width=8),
     ]
+    due = in_scope(job.user, today, org, job.params.get("source", ""))
     rows = (
-        [due.member.name, due.organization.name, str(due.member.get_status_display()),
-         str(due.label), due.due_on, _("yes") if due.due_on < today else _("no")]
-        for due in due_reminders(job.user, today, org).iterator(chunk_size=2000)
+        [r.who, r.organization.name, str(r.member.get_status_display()) if r.member_id else "",
+         str(r.label), r.due_on, _("yes") if r.due_on < today else _("no")]
+        for r in due.iterator(chunk_size=2000)
     )  # fmt: skip
     return Table(columns, rows)

@@ -1,0 +1,37 @@
+"""The apps that keep reminders, found by their `reminders` module.
+
+An app watching time limits declares, in its `reminders` module:
+
+    SOURCE = Source(name=..., label=..., rebuild=..., describe=..., link=...)
+
+`rebuild(today)` yields everyone's rows (unsaved Reminder objects, in batches of lists);
+`describe` and `link` say what a row asks and where it is done. The app also stores its
+rows again whenever what it watches changes (reminders.services.replace).
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from partybuild.discovery import app_modules
+
+from .models import Reminder
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    label: str
+    rebuild: Callable[[datetime.date], Iterable[list[Reminder]]]
+    describe: Callable[[Reminder], str]
+    link: Callable[[Reminder], str]
+    # Rows that depend on the calendar (a duty of the month) are stored again every night.
+    timed: bool = False
+
+
+def sources() -> dict[str, Source]:
+    return {m.SOURCE.name: m.SOURCE for m in app_modules("reminders", besides="reminders")}
+
+
+def source(name: str) -> Source:
+    return sources()[name]
