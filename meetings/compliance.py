@@ -27,8 +27,7 @@ from organizations.models import (
 )
 from partybuild.statistics import snapshot_counts
 
-from .models import Kind, Meeting, PartyGroup
-from .services import COMMITTEE_FROM
+from .models import COMMITTEE_FROM, Kind, Meeting, PartyGroup
 
 # The kinds a branch must hold, with the rules' field giving their frequency in months.
 REQUIRED = {

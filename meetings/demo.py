@@ -18,8 +18,7 @@ from members.models import MembershipRecord
 from organizations.models import BRANCH_KINDS, Organization, Position
 from partybuild.bulk import copy_rows
 
-from .models import Attendance, Kind, Meeting
-from .services import COMMITTEE_FROM
+from .models import COMMITTEE_FROM, Attendance, Kind, Meeting
 
 TOPICS = {
     Kind.MEMBER_MEETING: "学习贯彻党的路线方针政策，通报支部工作",

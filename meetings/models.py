@@ -76,6 +76,10 @@ class Kind(models.TextChoices):
     OTHER = "other", _("other")
 
 
+# A branch holds a committee when this many posts are held (secretary and committee members).
+COMMITTEE_FROM = 3
+
+
 # Kinds whose meetings decide by vote: valid only with more than half present.
 DECIDING = frozenset({Kind.MEMBER_MEETING, Kind.COMMITTEE_MEETING})
 

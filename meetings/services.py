@@ -17,11 +17,10 @@ from members.choices import Status
 from members.models import Member, MembershipRecord
 from organizations.models import Organization, Position
 
-from .models import DECIDING, Attendance, GroupMembership, Kind, Meeting, PartyGroup
+from . import reminders
+from .models import COMMITTEE_FROM, DECIDING, Attendance, GroupMembership, Kind, Meeting, PartyGroup
 
 PARTY_MEMBER_STATUSES = (Status.FULL, Status.PROBATIONARY)
-# A branch holds a committee when this many posts are held (secretary and committee members).
-COMMITTEE_FROM = 3
 
 
 # -- party groups ----------------------------------------------------------------------------
@@ -39,6 +38,7 @@ def group_create(*, organization: Organization, name: str, started_on: datetime.
                                       started_on=started_on, leader=leader)  # fmt: skip
     if leader is not None:
         group_join(group=group, member=leader, on=started_on)
+    reminders.refresh(organization)
     return group
 
 
@@ -145,6 +145,7 @@ def meeting_create(*, meeting: Meeting, by=None) -> Meeting:
         [Attendance(meeting=meeting, member_id=m, probationary=p) for m, p in people]
     )
     _count(meeting)
+    reminders.refresh(meeting.organization)
     return meeting
 
 
@@ -183,6 +184,7 @@ def attendance_save(*, meeting: Meeting, marks: dict[int, Mark], held: bool = Tr
     _count(meeting)
     if held:
         quorum_check(meeting)
+    reminders.refresh(meeting.organization)
     return meeting
 
 

@@ -67,8 +67,7 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     org = _organization(request, pk, write=True)
     if not org.is_branch:
         raise Http404
-    form = MeetingForm(request.POST or None, organization=org,
-                       initial={"on": timezone.localdate()})  # fmt: skip
+    form = MeetingForm(request.POST or None, organization=org, initial=_asked(request))
     if request.method == "POST" and form.is_valid():
         meeting = form.save(commit=False)
         meeting.organization = org
@@ -80,6 +79,16 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Meeting recorded: now mark who came."))
             return redirect("meetings:meeting_detail", pk=meeting.pk)
     return form_page(request, form, title=_("Record a meeting"))
+
+
+def _asked(request: HttpRequest) -> dict:
+    """The form's start: today, and the kind (and group) a reminder links with."""
+    initial = {"on": timezone.localdate()}
+    if request.GET.get("kind") in Kind.values:
+        initial["kind"] = request.GET["kind"]
+    if request.GET.get("group", "").isdigit():
+        initial["group"] = int(request.GET["group"])
+    return initial
 
 
 def _marks(meeting: Meeting, data=None, *, disabled: bool = False) -> list[tuple]:

@@ -1,11 +1,13 @@
 """What a branch still has to hold in the current period (e.g. 本月尚未召开支部委员会), for the
-branch page and the branch's meeting list."""
+branch's meeting list: the branch's reminders from organizational life (meetings.reminders)."""
 
 from django import template
 from django.utils import timezone
 
-from meetings.compliance import RUNNING, branch_compliance
-from meetings.models import Kind
+from reminders.models import Reminder
+from reminders.services import due
+
+from ..reminders import SOURCE_NAME
 
 register = template.Library()
 
@@ -14,11 +16,5 @@ register = template.Library()
 def meetings_due(organization):
     if not organization.is_branch:
         return {"due": []}
-    today = timezone.localdate()
-    cells = branch_compliance([organization], today.year, today)[organization.pk].cells
-    due = [
-        {"label": Kind(c.kind).label, "group": c.group, "ends": c.period.end(today.year)}
-        for c in cells
-        if c.state == RUNNING and c.period.start(today.year) <= today
-    ]
-    return {"due": due, "organization": organization}
+    rows = Reminder.objects.filter(source=SOURCE_NAME, organization=organization)
+    return {"due": list(due(rows, timezone.localdate())), "organization": organization}
