@@ -20,6 +20,7 @@ from members.models import DisciplinaryAction, Member, MembershipRecord
 from members.services import member_leave
 from organizations.models import Organization, Policy
 from organizations.models import Status as OrgStatus
+from partybuild.bulk import copy_rows
 from partybuild.dates import add_months
 from partybuild.integrity import refuse_duplicates
 
@@ -95,11 +96,11 @@ def campaign_open(
     progress(50)
     sheet_ids = dict(Sheet.objects.filter(campaign=campaign).values_list("organization_id", "pk"))
     entries = [
-        Entry(sheet_id=sheet_ids[org_id], member_id=member_id,
-              probationary=status == Status.PROBATIONARY)
+        {"sheet_id": sheet_ids[org_id], "member_id": member_id,
+         "probationary": status == Status.PROBATIONARY}
         for org_id, member_id, status in records
     ]  # fmt: skip
-    Entry.objects.bulk_create(entries, batch_size=5000)
+    copy_rows(Entry, entries)  # COPY: the city's 300,000 entries in seconds
     return campaign
 
 

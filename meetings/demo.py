@@ -5,8 +5,9 @@ meetings each month where the branch holds a committee, with realistic attendanc
 branches miss months (one in seven skips theme days in spring, one in eleven misses the
 second quarter's member meeting), so the compliance matrix shows both colours.
 
-Meetings are loaded with COPY, attendance and the meetings' counts with one INSERT … SELECT
-and one UPDATE each: the cost is a few statements whatever the size.
+Meetings are loaded with COPY, attendance with one INSERT … SELECT and the meetings' counts
+with one UPDATE from one grouped pass over it, their keys checked and indexes built once at the end
+(partybuild.bulk.bulk_load): a few statements whatever the size.
 """
 
 import datetime
@@ -16,7 +17,7 @@ from django.db.models import Count
 
 from members.models import MembershipRecord
 from organizations.models import BRANCH_KINDS, Organization, Position
-from partybuild.bulk import copy_rows
+from partybuild.bulk import bulk_load, copy_rows
 
 from .models import COMMITTEE_FROM, Attendance, Kind, Meeting
 
@@ -44,8 +45,9 @@ def demo_meetings(anchor: datetime.date, recorded_at: datetime.datetime) -> int:
                 on = datetime.date(anchor.year, month, day)
                 if on <= anchor:
                     rows.append(_row(branch, kind, on, recorded_at))
-    copy_rows(Meeting, rows)
-    _attendance(anchor.year)
+    with bulk_load(Meeting, Attendance):
+        copy_rows(Meeting, rows)
+        _attendance(anchor.year)
     return len(rows)
 
 
@@ -98,15 +100,17 @@ def _attendance(year: int) -> None:
                   AND (m.kind <> 'committee_meeting' OR {committee})""",
             [False, datetime.date(year, 1, 1), datetime.date(year, 12, 31)],
         )
-        count = f"SELECT COUNT(*) FROM {attendance} a WHERE a.meeting_id = {meetings}.id"
+        counted, present = "NOT a.excluded", "a.state = 'present'"
+        voter = f"NOT a.probationary AND {counted}"
         cursor.execute(
-            f"""UPDATE {meetings} SET
-                should_attend = ({count}),
-                present = ({count} AND a.state = 'present' AND NOT a.excluded),
-                on_leave = ({count} AND a.state = 'leave' AND NOT a.excluded),
-                voters_should = ({count} AND NOT a.probationary AND NOT a.excluded),
-                voters_present = ({count} AND NOT a.probationary AND NOT a.excluded
-                                  AND a.state = 'present')
-                WHERE "on" >= %s AND "on" <= %s""",
-            [datetime.date(year, 1, 1), datetime.date(year, 12, 31)],
+            f"""UPDATE {meetings} SET should_attend = c.should, present = c.present,
+                    on_leave = c.on_leave, voters_should = c.voters,
+                    voters_present = c.voters_present
+                FROM (SELECT a.meeting_id, COUNT(*) AS should,
+                             COUNT(*) FILTER (WHERE {present} AND {counted}) AS present,
+                             COUNT(*) FILTER (WHERE a.state = 'leave' AND {counted}) AS on_leave,
+                             COUNT(*) FILTER (WHERE {voter}) AS voters,
+                             COUNT(*) FILTER (WHERE {voter} AND {present}) AS voters_present
+                      FROM {attendance} a GROUP BY a.meeting_id) c
+                WHERE c.meeting_id = {meetings}.id""",
         )

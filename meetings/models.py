@@ -156,7 +156,10 @@ class Attendance(models.Model):
         LEAVE = "leave", _("on leave")
         ABSENT = "absent", _("absent")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    # Looked up by meeting through the unique (meeting, member) index: no index of its own.
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance", db_index=False
+    )
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
     probationary = models.BooleanField(default=False)  # no vote: not counted for quorum
     state = models.CharField(_("attendance"), max_length=8, choices=State.choices,

@@ -23,7 +23,7 @@ from reminders import services as store
 from reminders.models import Reminder
 from reminders.sources import Source
 
-from .compliance import REQUIRED, Period, _committee_months, _groups, _held, _subjects, periods
+from .compliance import Period, YearFacts, frequencies_of, periods
 from .models import Kind
 
 SOURCE_NAME = "meetings"
@@ -33,21 +33,17 @@ def duties(
     branches: list[Organization], day: datetime.date, policy: Policy | None = None
 ) -> list[Reminder]:
     """The unsaved rows of the branches as of the day (this period's and the next's)."""
-    policy = policy or Policy.current()
-    frequencies = {kind: getattr(policy, setting) for kind, setting in REQUIRED.items()}
+    frequencies = frequencies_of(policy or Policy.current())
     wanted = [(kind, *when) for kind, months in frequencies.items()
               for when in _this_and_next(periods(months), day)]  # fmt: skip
     ids = [b.pk for b in branches]
-    years = {
-        year: (_held(ids, year, frequencies), _groups(ids, year), _committee_months(ids, year))
-        for year in {year for _kind, year, _period in wanted}
-    }
+    facts = {year: YearFacts.load(ids, year, frequencies)
+             for year in {year for _kind, year, _period in wanted}}  # fmt: skip
     rows = []
     for branch in branches:
         for kind, year, period in wanted:
-            held, groups, committees = years[year]
-            for group_id, name in _subjects(kind, branch, period, year, groups, committees):
-                if (kind, group_id, period.first_month) not in held[branch.pk]:
+            for group_id, name in facts[year].subjects(kind, branch.pk, period):
+                if not facts[year].is_held(branch.pk, kind, group_id, period):
                     rows.append(_row(branch, kind, year, period, group_id, name))
     return rows
 

@@ -4,14 +4,14 @@ hold and held (compliance); and attendance summed over its meetings."""
 
 import datetime
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import BRANCH_KINDS, Organization
 from partybuild.statistics import StatColumn
 
-from .compliance import branch_compliance
+from .compliance import branch_tallies
 from .models import Kind, Meeting
 
 KINDS = [k for k in Kind if k != Kind.OTHER]
@@ -31,24 +31,21 @@ COLUMNS = [
 
 
 def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[str, int]]:
+    part = Organization.objects.filter(pk__in=organization_ids)  # prepared once, a subquery
     held = Meeting.objects.filter(
-        organization_id__in=organization_ids, held=True,
+        organization_id__in=part.values("pk"), held=True,
         on__gte=datetime.date(as_of.year, 1, 1), on__lte=as_of,
     )  # fmt: skip
-    result: dict[int, dict[str, int]] = {}
-    for row in held.values("organization_id", "kind").annotate(n=Count("id")).order_by():
-        if row["kind"] != Kind.OTHER:
-            result.setdefault(row["organization_id"], {})[f"mtg_{row['kind']}"] = row["n"]
-    attendance = held.values("organization_id").annotate(
-        should=Sum(F("should_attend") - F("excluded")), present=Sum("present")
+    by_kind = {f"mtg_{k.value}": Count("id", filter=Q(kind=k)) for k in KINDS}
+    rows = held.values("organization_id").annotate(
+        **by_kind, mtg_should=Sum(F("should_attend") - F("excluded")), mtg_present=Sum("present")
     ).order_by()  # fmt: skip
-    for row in attendance:
-        result.setdefault(row["organization_id"], {}).update(
-            mtg_should=row["should"] or 0, mtg_present=row["present"] or 0
-        )
-    branches = list(Organization.objects.filter(pk__in=organization_ids, kind__in=BRANCH_KINDS,
-                                                status="active"))  # fmt: skip
-    for org_id, compliance in branch_compliance(branches, as_of.year, as_of).items():
+    result: dict[int, dict[str, int]] = {}
+    for row in rows:
+        org_id = row.pop("organization_id")
+        result[org_id] = {name: int(n or 0) for name, n in row.items()}
+    branches = part.filter(kind__in=BRANCH_KINDS, status="active").values_list("pk", flat=True)
+    for org_id, compliance in branch_tallies(list(branches), as_of.year, as_of).items():
         own = result.setdefault(org_id, {})
         own.update(mtg_required=compliance.required, mtg_held=compliance.held)
         for m in range(1, 13):

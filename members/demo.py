@@ -8,6 +8,8 @@ in 15,001 organizations for the benchmarks, with bulk inserts.
 import datetime
 import itertools
 import random
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -17,9 +19,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from appraisals.demo import demo_campaign
+from appraisals.models import Entry
 from development.demo import demo_steps
 from development.models import Step
 from meetings.demo import demo_meetings
+from meetings.models import Attendance, Meeting
 from organizations.models import (
     TERM_YEARS,
     Kind,
@@ -30,9 +34,10 @@ from organizations.models import (
     Role,
     UserRole,
 )
-from partybuild.bulk import copy_rows
+from partybuild.bulk import bulk_load, copy_rows
 from partybuild.dates import add_years
 from reminders import services as reminders
+from reminders.models import Reminder
 
 from .choices import ETHNIC_GROUPS, Education, Event, Gender, Occupation, Status
 from .idnumber import check_character
@@ -358,45 +363,80 @@ def _users(branches: list[Organization]) -> list[tuple[str, str, str]]:
     ]
     printed = [(admin.username, "superuser", "—")]
     for username, role, org in demo_users:
-        user = User.objects.create_user(username, password=DEMO_PASSWORD)
+        user = User.objects.create_user(username)
+        user.password = admin.password  # one slow hash of the one demo password, not six
+        user.save(update_fields=["password"])
         UserRole.objects.create(user=user, organization=org, role=role)
         printed.append((username, str(Role(role).label), org.name))
     return printed
 
 
 def demo_build(size: Size | None = None, *, with_history: bool | None = None) -> dict:
-    """Build the dataset in one transaction; returns counts and the demo logins."""
+    """Build the dataset; returns counts, the demo logins and each phase's seconds."""
     size = size or Size()
     builder = _Builder(size)
     if with_history is None:
         with_history = size.members <= 50_000
-    with transaction.atomic():
-        branches = builder.build_tree()
-        members = builder.members_for(branches)
-        _save_members(members, with_history=with_history)
-        _positions(builder, members)
-        tally_rebuild()
-        logins = _users(branches)
-    if connection.vendor == "postgresql":
-        # Fresh statistics and visibility maps: planner estimates and index-only scans.
-        tables = [Organization, OrganizationClosure, Member, MembershipRecord, Position]
-        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-        with connection.cursor() as cursor:
-            for model in tables:
-                cursor.execute(f"{command} {model._meta.db_table}")
+    phases = Phases()
+    with phases("registry, committed"), transaction.atomic():
+        with phases("organizations"):
+            branches = builder.build_tree()
+        with phases("members"):
+            members = builder.members_for(branches)
+            _save_members(members, with_history=with_history)
+        with phases("posts and tallies"):
+            _positions(builder, members)
+            tally_rebuild()
+        with phases("logins"):
+            logins = _users(branches)
+    with phases("analyse"):
+        _analyse([Organization, OrganizationClosure, Member, MembershipRecord, Position])
     # Separately, once the registry is committed and analysed: checking the keys of the
     # development rows against rows of the same huge transaction made its commit crawl on
     # PostgreSQL (minutes of deferred foreign-key checks).
-    with transaction.atomic():
-        copy_rows(Step, demo_steps(members, ANCHOR, CREATED_AT))
-        _reset_sequences(Step)
-        demo_campaign(Organization.objects.get(parent__isnull=True), ANCHOR)
-        demo_meetings(ANCHOR, CREATED_AT)
-        reminders.rebuild()
+    with phases("work of the year, committed"), transaction.atomic():
+        with phases("development"), bulk_load(Step):
+            copy_rows(Step, demo_steps(members, ANCHOR, CREATED_AT))
+            _reset_sequences(Step)
+        with phases("appraisal"), bulk_load(Entry):
+            demo_campaign(Organization.objects.get(parent__isnull=True), ANCHOR)
+        with phases("meetings"):
+            demo_meetings(ANCHOR, CREATED_AT)
+        with phases("reminders"), bulk_load(Reminder):
+            reminders.rebuild()
+    with phases("analyse"):
+        _analyse([Step, Meeting, Attendance])
     # The dashboards' figures as of today (in-process without a broker, else by the workers).
     from reports.models import RunTrigger
     from reports.tasks import request_recompute
 
-    with transaction.atomic():
+    with phases("statistics"), transaction.atomic():
         request_recompute(trigger=RunTrigger.COMMAND)
-    return {"organizations": len(builder.orgs), "members": len(members), "logins": logins}
+    return {"organizations": len(builder.orgs), "members": len(members), "logins": logins,
+            "phases": phases.seconds}  # fmt: skip
+
+
+class Phases:
+    """Seconds spent in each named phase (a name used twice adds up)."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            spent = time.perf_counter() - started
+            self.seconds[name] = self.seconds.get(name, 0.0) + spent
+
+
+def _analyse(models) -> None:
+    """Fresh planner statistics and visibility maps (index-only scans) after a load."""
+    if connection.vendor != "postgresql":
+        return
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"{command} {model._meta.db_table}")

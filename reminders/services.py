@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from organizations import access
 from organizations.models import Organization, OrganizationClosure
+from partybuild.bulk import copy_rows
 
 from .models import Reminder
 from .sources import sources
@@ -28,13 +29,23 @@ def rebuild(name: str | None = None, today: datetime.date | None = None) -> int:
             continue
         Reminder.objects.filter(source=source.name).delete()
         for batch in source.rebuild(today):
-            Reminder.objects.bulk_create([_stamped(r, source.name) for r in batch], 2000)
+            copy_rows(Reminder, [_as_row(r, source.name) for r in batch])
             written += len(batch)
     return written
 
 
 def _stamped(row: Reminder, source: str) -> Reminder:
     row.source = source
+    return row
+
+
+FIELDS = [f.attname for f in Reminder._meta.concrete_fields if not f.primary_key]
+
+
+def _as_row(reminder: Reminder, source: str) -> dict:
+    """The reminder as a row for COPY (tens of thousands at a time in a rebuild)."""
+    row = {name: getattr(reminder, name) for name in FIELDS}
+    row["source"] = source
     return row
 
 

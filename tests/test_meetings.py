@@ -147,6 +147,41 @@ def test_a_quarterly_kind_missed_in_q2_is_red_for_q2_only(tree):
 
 
 @pytest.mark.django_db
+def test_the_statistics_tallies_equal_the_cells_tallies(tree):
+    """branch_tallies (every branch of the city, no cells) counts what branch_compliance's
+    cells count: committee months, groups set up and closed mid-year, a meeting held in a
+    period still running, one held after the day, a committee meeting without a committee."""
+    from meetings.compliance import branch_tallies
+    from meetings.models import PartyGroup
+
+    people = [make_member(tree.b1) for _ in range(3)]
+    make_member(tree.b2)
+    for person, post in zip(people, ("secretary", "organization", "propaganda"), strict=True):
+        Position.objects.create(organization=tree.b1, member=person, post=post,
+                                started_on=D(2026, 2, 15))  # fmt: skip
+    services.group_create(organization=tree.b1, name="一组", started_on=D(2026, 3, 1))
+    PartyGroup.objects.create(organization=tree.b1, name="二组", started_on=D(2025, 1, 1),
+                              ended_on=D(2026, 5, 10))  # fmt: skip
+    group = PartyGroup.objects.get(name="一组")
+    for kind, on, extra in [
+        (Kind.COMMITTEE_MEETING, D(2026, 3, 5), {}), (Kind.COMMITTEE_MEETING, D(2026, 9, 5), {}),
+        (Kind.GROUP_MEETING, D(2026, 4, 2), {"group": group}),
+        (Kind.THEME_DAY, D(2026, 6, 30), {}), (Kind.THEME_DAY, D(2026, 6, 2), {}),
+        (Kind.MEMBER_MEETING, D(2026, 5, 3), {}), (Kind.MEMBER_MEETING, D(2026, 4, 3), {}),
+        (Kind.PARTY_LESSON, D(2026, 11, 20), {}), (Kind.OTHER, D(2026, 2, 2), {}),
+    ]:  # fmt: skip
+        mark(meeting(tree.b1, kind, on=on, **extra), 3)
+    mark(meeting(tree.b2, Kind.THEME_DAY, on=D(2026, 1, 9)), 1)
+    Position.objects.filter(organization=tree.b1).update(ended_on=D(2026, 8, 1))
+    for day in (D(2026, 3, 31), D(2026, 5, 4), D(2026, 6, 30), D(2026, 10, 15), D(2026, 12, 31)):
+        cells = branch_compliance([tree.b1, tree.b2], 2026, day)
+        tallies = branch_tallies([tree.b1.pk, tree.b2.pk], 2026, day)
+        for branch in (tree.b1, tree.b2):
+            assert tallies[branch.pk].required_by_month == cells[branch.pk].required_by_month
+            assert tallies[branch.pk].held_by_month == cells[branch.pk].held_by_month
+
+
+@pytest.mark.django_db
 def test_a_secretary_sees_and_records_only_her_branchs_meetings(client, cast, tree):
     make_member(tree.b1)
     make_member(tree.b2)

@@ -49,6 +49,8 @@ class Command(BaseCommand):
             f"Built {result['organizations']} organizations and {result['members']} people "
             f"in {elapsed:.1f} s."
         )
+        for phase, seconds in result["phases"].items():
+            self.stdout.write(f"  {phase:<32} {seconds:7.1f} s")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, org in result["logins"]:
             self.stdout.write(f"  {username:<12} {role:<10} {org}")
