@@ -38,8 +38,12 @@ from reports.tasks import request_recompute  # noqa: E402
 
 def build(rebuild: bool) -> None:
     if rebuild and Meeting.objects.exists():
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE meetings_meeting RESTART IDENTITY CASCADE")
+        # Not TRUNCATE … CASCADE: that would empty the development votes taken at meetings
+        # and, through them, every development step.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE development_vote SET meeting_id = NULL")
+            cursor.execute("TRUNCATE meetings_attendance, meetings_meetingfile")
+            cursor.execute("DELETE FROM meetings_meeting")
     if Meeting.objects.exists():
         print(f"meetings present: {Meeting.objects.count()}")
         return

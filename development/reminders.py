@@ -72,10 +72,10 @@ def refresh(member: Member) -> None:
     if member.status in IN_PROCEDURE:
         steps = list(member.development_steps.select_related("vote").order_by("on", "id"))
         dues = dues_of(member, steps, Policy.current())
-    store.replace(SOURCE_NAME, dues, member=member)
+    store.replace(SOURCE_NAME, [store.as_row(due) for due in dues], member=member)
 
 
-def rebuild(today: datetime.date, batch: int = 5000) -> Iterator[list[Reminder]]:
+def rebuild(today: datetime.date, batch: int = 5000) -> Iterator[list[dict]]:
     """Everyone's limits, a batch of people at a time (after the rules changed).
 
     People are read in primary-key ranges and their steps by the same range (not by a list
@@ -90,7 +90,7 @@ def rebuild(today: datetime.date, batch: int = 5000) -> Iterator[list[Reminder]]
         in_range = Step.objects.filter(member__gte=first_pk, member__lte=last_pk)
         for step in in_range.select_related("vote").order_by("on", "id"):
             steps.setdefault(step.member_id, []).append(step)
-        yield [r for m in chunk for r in dues_of(m, steps.get(m.pk, []), policy)]
+        yield [store.as_row(r) for m in chunk for r in dues_of(m, steps.get(m.pk, []), policy)]
 
 
 def member_changed(member: Member) -> None:

@@ -31,14 +31,17 @@ SOURCE_NAME = "meetings"
 
 def duties(
     branches: list[Organization], day: datetime.date, policy: Policy | None = None
-) -> list[Reminder]:
-    """The unsaved rows of the branches as of the day (this period's and the next's)."""
+) -> list[dict]:
+    """The rows of the branches as of the day (this period's and the next's)."""
     frequencies = frequencies_of(policy or Policy.current())
     wanted = [(kind, *when) for kind, months in frequencies.items()
               for when in _this_and_next(periods(months), day)]  # fmt: skip
     ids = [b.pk for b in branches]
-    facts = {year: YearFacts.load(ids, year, frequencies)
-             for year in {year for _kind, year, _period in wanted}}  # fmt: skip
+    facts = {
+        year: YearFacts.load(ids, year, frequencies,
+                             only=[(kind, p) for kind, y, p in wanted if y == year])
+        for year in {year for _kind, year, _period in wanted}
+    }  # fmt: skip
     rows = []
     for branch in branches:
         for kind, year, period in wanted:
@@ -57,13 +60,13 @@ def _this_and_next(kind_periods: tuple[Period, ...], day: datetime.date):
         yield day.year + 1, kind_periods[0]
 
 
-def _row(branch, kind, year, period, group_id, name) -> Reminder:
+def _row(branch, kind, year, period, group_id, name) -> dict:
     end = period.end(year)
-    return Reminder(
-        source=SOURCE_NAME, kind=kind, organization_id=branch.pk, subject_id=group_id,
-        subject_name=name, period_from=period.start(year), due_on=end,
-        remind_from=end.replace(day=1), expires_on=end,
-    )  # fmt: skip
+    return {
+        "kind": kind, "organization_id": branch.pk, "member_id": None, "subject_id": group_id,
+        "subject_name": name, "period_from": period.start(year), "due_on": end,
+        "remind_from": end.replace(day=1), "expires_on": end,
+    }  # fmt: skip
 
 
 def refresh(organization: Organization) -> None:
@@ -75,7 +78,7 @@ def refresh(organization: Organization) -> None:
     store.replace(SOURCE_NAME, rows, organization=branch)
 
 
-def rebuild(today: datetime.date, batch: int = 2000) -> Iterator[list[Reminder]]:
+def rebuild(today: datetime.date, batch: int = 2000) -> Iterator[list[dict]]:
     policy = Policy.current()
     branches = Organization.objects.filter(kind__in=BRANCH_KINDS, status="active").order_by("pk")
     last_pk = 0

@@ -297,9 +297,11 @@ def _save_members(rows: list[dict], *, with_history: bool) -> None:
     if with_history:
         # Small sets get a "created" entry in each member's change history.
         bulk_create_with_history([Member(**r) for r in member_rows], Member, batch_size=2000)
+        copy_rows(MembershipRecord, records)
     else:
-        copy_rows(Member, member_rows)
-    copy_rows(MembershipRecord, records)
+        with bulk_load(Member, MembershipRecord):
+            copy_rows(Member, member_rows)
+            copy_rows(MembershipRecord, records)
     _reset_sequences(Member, MembershipRecord)
 
 

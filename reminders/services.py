@@ -1,7 +1,6 @@
 """Storing, counting and listing reminders (reminders.models) for every source."""
 
 import datetime
-from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -14,10 +13,10 @@ from .models import Reminder
 from .sources import sources
 
 
-def replace(source: str, rows: Iterable[Reminder], **which) -> None:
+def replace(source: str, rows: list[dict], **which) -> None:
     """Store a source's rows for what `which` selects (a member, an organization) again."""
     Reminder.objects.filter(source=source, **which).delete()
-    Reminder.objects.bulk_create([_stamped(row, source) for row in rows], batch_size=2000)
+    copy_rows(Reminder, [row | {"source": source} for row in rows])
 
 
 def rebuild(name: str | None = None, today: datetime.date | None = None) -> int:
@@ -29,24 +28,17 @@ def rebuild(name: str | None = None, today: datetime.date | None = None) -> int:
             continue
         Reminder.objects.filter(source=source.name).delete()
         for batch in source.rebuild(today):
-            copy_rows(Reminder, [_as_row(r, source.name) for r in batch])
+            copy_rows(Reminder, [row | {"source": source.name} for row in batch])
             written += len(batch)
     return written
-
-
-def _stamped(row: Reminder, source: str) -> Reminder:
-    row.source = source
-    return row
 
 
 FIELDS = [f.attname for f in Reminder._meta.concrete_fields if not f.primary_key]
 
 
-def _as_row(reminder: Reminder, source: str) -> dict:
-    """The reminder as a row for COPY (tens of thousands at a time in a rebuild)."""
-    row = {name: getattr(reminder, name) for name in FIELDS}
-    row["source"] = source
-    return row
+def as_row(reminder: Reminder) -> dict:
+    """An unsaved reminder as a row to store."""
+    return {name: getattr(reminder, name) for name in FIELDS}
 
 
 def due(reminders: QuerySet[Reminder], today: datetime.date) -> QuerySet[Reminder]:

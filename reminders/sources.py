@@ -4,9 +4,10 @@ An app watching time limits declares, in its `reminders` module:
 
     SOURCE = Source(name=..., label=..., rebuild=..., describe=..., link=...)
 
-`rebuild(today)` yields everyone's rows (unsaved Reminder objects, in batches of lists);
-`describe` and `link` say what a row asks and where it is done. The app also stores its
-rows again whenever what it watches changes (reminders.services.replace).
+`rebuild(today)` yields everyone's rows in batches: lists of dicts of Reminder's fields (not
+model instances: a rebuild makes a few hundred thousand); `describe` and `link` say what a
+row asks and where it is done. The app also stores its rows again whenever what it watches
+changes (reminders.services.replace).
 """
 
 import datetime
@@ -22,7 +23,7 @@ from .models import Reminder
 class Source:
     name: str
     label: str
-    rebuild: Callable[[datetime.date], Iterable[list[Reminder]]]
+    rebuild: Callable[[datetime.date], Iterable[list[dict]]]
     describe: Callable[[Reminder], str]
     link: Callable[[Reminder], str]
     # Rows that depend on the calendar (a duty of the month) are stored again every night.

@@ -36,8 +36,8 @@ def rules_changed(sender, instance, created=False, **kwargs) -> None:
 
 def _defaults(policy: Policy) -> bool:
     fresh = Policy(pk=policy.pk)
-    fields = Policy._meta.concrete_fields
-    return all(getattr(fresh, f.attname) == getattr(policy, f.attname) for f in fields)
+    rules = [f for f in Policy._meta.concrete_fields if f.has_default()]  # not the timestamp
+    return all(getattr(fresh, f.attname) == getattr(policy, f.attname) for f in rules)
 
 
 @receiver(post_save, sender=Member, dispatch_uid="reminders-member-moved")

@@ -102,6 +102,20 @@ def test_people_who_left_are_not_counted(tree, person, walk):
 
 
 @pytest.mark.django_db
+def test_the_rules_row_created_with_its_defaults_rebuilds_nothing(
+    django_capture_on_commit_callbacks,
+):
+    Policy.objects.all().delete()
+    with django_capture_on_commit_callbacks() as callbacks:
+        Policy.current()  # a new database: the row is made with the defaults
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        Policy.objects.all().delete()
+        Policy.objects.create(pk=1, reminder_lead_days=10)  # not the defaults
+    assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
 def test_changed_rules_rebuild_everyones_reminders(
     person, walk, django_capture_on_commit_callbacks
 ):

@@ -78,3 +78,50 @@ def test_secretary_records_a_committee_meeting_and_the_matrix_turns_green(
 
     staff.reload()
     expect(cell).to_have_attribute("data-state", "held")
+
+
+def test_secretary_imports_past_meetings_sees_who_comes_and_follows_a_reminder(
+    live_server, transactional_db, cast, tree, page: Page, tmp_path
+):
+    """On a phone (390 px): a bad file imports nothing and names its line; the good one
+    imports both meetings; who comes lists the absent member first; the branch page's
+    reminder opens the form for the kind not yet held this month."""
+    from ..test_meetings import meetings_file
+    from .test_layout import no_sideways_scroll
+
+    today = datetime.date.today()
+    january, february = D(today.year, 1, 12), D(today.year, 2, 9)
+    make_member(tree.b1, name="常到")
+    absent = make_member(tree.b1, name="缺席者")
+    line = ["B1", "主题党日", january.isoformat(), "重温入党誓词", "活动室", "", "", "", "",
+            absent.id_number, "", ""]  # fmt: skip
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(meetings_file([line, [*line[:1], "茶话会", *line[2:]]]).getvalue())
+    good = tmp_path / "good.xlsx"
+    second = ["B1", "主题党日", february.isoformat(), "参观红色教育基地", *[""] * 8]
+    good.write_bytes(meetings_file([line, second]).getvalue())
+    base = live_server.url
+    log_in(page, base, "alice")
+
+    page.goto(f"{base}/meetings/import/")
+    page.set_input_files("#id_file", str(bad))
+    page.get_by_role("button", name="检查并导入").click()
+    expect(page.get_by_test_id("import-errors")).to_contain_text("第 3 行")
+    expect(page.get_by_test_id("import-errors")).to_contain_text("未导入任何数据")
+    page.set_input_files("#id_file", str(good))
+    page.get_by_role("button", name="检查并导入").click()
+    expect(page.get_by_text("已导入 2 次会议")).to_be_visible()
+
+    page.goto(f"{base}/meetings/organizations/{tree.b1.pk}/attendance/")
+    first = page.get_by_test_id("people").locator("tbody tr").first
+    expect(first).to_contain_text("缺席者")
+    expect(first).to_contain_text("50.0")
+    no_sideways_scroll(page, 390)
+
+    page.goto(f"{base}/organizations/{tree.b1.pk}/")
+    panel = page.get_by_test_id("due-panel")
+    expect(panel).to_contain_text("本月尚未召开主题党日")
+    no_sideways_scroll(page, 390)
+    item = panel.locator("li", has_text="本月尚未召开主题党日")
+    item.get_by_role("link", name="第一党支部").click()
+    expect(page.locator("#id_kind")).to_have_value("theme_day")
