@@ -31,9 +31,9 @@ COLUMNS = [
 
 
 def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[str, int]]:
-    part = Organization.objects.filter(pk__in=organization_ids)  # prepared once, a subquery
+    part = Organization.objects.filter(pk__any_of=organization_ids)  # one value, not 15,000
     held = Meeting.objects.filter(
-        organization_id__in=part.values("pk"), held=True,
+        organization_id__any_of=organization_ids, held=True,
         on__gte=datetime.date(as_of.year, 1, 1), on__lte=as_of,
     )  # fmt: skip
     by_kind = {f"mtg_{k.value}": Count("id", filter=Q(kind=k)) for k in KINDS}

@@ -11,7 +11,8 @@ class PartybuildConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import audit, middleware
+        from . import audit, lookups, middleware
 
         audit.connect_signals()
+        lookups.register()
         user_logged_in.connect(middleware.start_session_clock, dispatch_uid="session-clock")
