@@ -1,6 +1,7 @@
 """Organization, position and rules forms; tree rules are checked by the services."""
 
 import datetime
+from decimal import Decimal
 
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
@@ -196,6 +197,15 @@ POLICY_GROUPS = [
                   "reminders count the periods from these."),
      ["member_meeting_months", "committee_meeting_months", "group_meeting_months",
       "party_lesson_months", "theme_day_months", "life_meeting_months"]),
+    (gettext_lazy("Party dues"),
+     gettext_lazy("The monthly amount each member owes: a share of the after-tax pay or the "
+                  "pension by bands (each band includes its upper bound), or a flat amount; "
+                  "how back payment and arrears are limited."),
+     ["dues_employed_band1_to", "dues_employed_band1_rate", "dues_employed_band2_to",
+      "dues_employed_band2_rate", "dues_employed_band3_to", "dues_employed_band3_rate",
+      "dues_employed_above_rate", "dues_retired_band1_to", "dues_retired_band1_rate",
+      "dues_retired_above_rate", "dues_flat_amount", "dues_farmer_amount", "dues_rounding",
+      "dues_back_months", "dues_arrears_months"]),
     (gettext_lazy("Democratic appraisal"),
      gettext_lazy("What a sheet must hold before it is submitted, and how long a member "
                   "graded unqualified has to rectify."),
@@ -216,3 +226,13 @@ class PolicyForm(forms.ModelForm):
                      *names, css_class="mb-3")
             for title, sentence, names in POLICY_GROUPS
         ])  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        bands = [data.get(f"dues_employed_band{i}_to") for i in (1, 2, 3)]
+        if None not in bands and not bands[0] < bands[1] < bands[2]:
+            self.add_error("dues_employed_band2_to", _("The bands' upper bounds must rise."))
+        farmer = data.get("dues_farmer_amount")
+        if farmer is not None and not Decimal("0.20") <= farmer <= Decimal("1.00"):
+            self.add_error("dues_farmer_amount", _("Farmers pay between 0.20 and 1.00 yuan."))
+        return data

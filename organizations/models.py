@@ -1,8 +1,10 @@
 """The organization tree, its positions, the users' roles and the configurable rules."""
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -245,6 +247,20 @@ class UserRole(models.Model):
 
 
 # Frequencies that divide the year into whole calendar periods.
+DUES_ROUNDING = [("half_up", _("half up")), ("down", _("down (what is below the fen is dropped)"))]
+
+
+def _money(label, default: str) -> models.DecimalField:
+    return models.DecimalField(label, max_digits=10, decimal_places=2, default=Decimal(default),
+                               validators=[MinValueValidator(Decimal("0.00"))])  # fmt: skip
+
+
+def _rate(label, default: str) -> models.DecimalField:
+    return models.DecimalField(label, max_digits=5, decimal_places=2, default=Decimal(default),
+                               validators=[MinValueValidator(Decimal("0.00")),
+                                           MaxValueValidator(Decimal("100.00"))])  # fmt: skip
+
+
 FREQUENCIES = [(1, _("monthly")), (2, _("every two months")), (3, _("quarterly")),
                (6, _("half-yearly")), (12, _("yearly"))]  # fmt: skip
 
@@ -334,6 +350,35 @@ class Policy(models.Model):
     )
     life_meeting_months = models.PositiveSmallIntegerField(
         _("organizational-life meeting every (months)"), choices=FREQUENCIES, default=12
+    )
+    # Party dues (domain.md section 4): the monthly amount as a share of the base, by bands
+    # that include their upper bound; flat amounts; how amounts are rounded to the fen.
+    dues_employed_band1_to = _money(_("employed: first band up to (yuan)"), "3000.00")
+    dues_employed_band1_rate = _rate(_("employed: first band (per cent of the base)"), "0.50")
+    dues_employed_band2_to = _money(_("employed: second band up to (yuan)"), "5000.00")
+    dues_employed_band2_rate = _rate(_("employed: second band (per cent of the base)"), "1.00")
+    dues_employed_band3_to = _money(_("employed: third band up to (yuan)"), "10000.00")
+    dues_employed_band3_rate = _rate(_("employed: third band (per cent of the base)"), "1.50")
+    dues_employed_above_rate = _rate(
+        _("employed: above the third band (per cent of the base)"), "2.00"
+    )
+    dues_retired_band1_to = _money(_("retired: first band up to (yuan)"), "5000.00")
+    dues_retired_band1_rate = _rate(_("retired: first band (per cent of the pension)"), "0.50")
+    dues_retired_above_rate = _rate(
+        _("retired: above the first band (per cent of the pension)"), "1.00"
+    )
+    dues_flat_amount = _money(
+        _("students, the unemployed and relief recipients (yuan a month)"), "0.20"
+    )
+    dues_farmer_amount = _money(_("farmers (yuan a month, 0.20 to 1.00)"), "0.20")
+    dues_rounding = models.CharField(
+        _("amounts rounded to the fen"), max_length=10, choices=DUES_ROUNDING, default="half_up"
+    )
+    dues_back_months = models.PositiveSmallIntegerField(
+        _("back payment covers at most (months) without a recorded reason"), default=6
+    )
+    dues_arrears_months = models.PositiveSmallIntegerField(
+        _("unpaid for (months) running: listed for the branch to decide"), default=6
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "development",
     "appraisals",
     "meetings",
+    "dues",
     "reports",
     "accounts",
 ]

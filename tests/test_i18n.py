@@ -18,6 +18,7 @@ SOURCES = [
     "development",
     "appraisals",
     "meetings",
+    "dues",
     "reports",
     "accounts",
     "templates",
