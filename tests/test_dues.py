@@ -107,3 +107,21 @@ def test_a_basis_needs_its_base_and_a_party_member(tree):
     applicant = make_member(tree.b1, status=Status.APPLICANT, joined_on=None)
     with pytest.raises(ValidationError, match="正式党员和预备党员"):
         basis_set(member=applicant, starts=D(2026, 1, 1), category=C.STUDENT)
+
+
+@pytest.mark.django_db
+def test_owed_months_from_the_admitting_meeting_to_the_month_of_leaving(tree, person, walk):
+    from development.models import StepKind
+    from dues.owing import owed_months
+    from members.services import member_leave
+
+    walk(person, upto=StepKind.OATH)  # member meeting 1 July 2025, approved 1 August
+    owed = owed_months(person, D(2025, 1, 1), D(2025, 12, 31))
+    assert owed[0] == D(2025, 7, 1) and len(owed) == 6  # July to December, not from August
+    steady = make_member(tree.b2, since=D(2020, 3, 1))
+    assert len(owed_months(steady, D(2025, 1, 1), D(2025, 12, 31))) == 12
+    member_leave(member=steady, status=Status.DECEASED, on=D(2025, 9, 15), reason="病故")
+    owed = owed_months(steady, D(2025, 1, 1), D(2025, 12, 31))
+    assert (owed[0], owed[-1], len(owed)) == (D(2025, 1, 1), D(2025, 9, 1), 9)  # up to September
+    applicant = make_member(tree.b1, status=Status.APPLICANT, joined_on=None)
+    assert owed_months(applicant, D(2025, 1, 1), D(2025, 12, 31)) == []
