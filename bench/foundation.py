@@ -12,6 +12,7 @@ import os
 import statistics
 import sys
 import time
+from functools import cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -59,6 +60,24 @@ def build(rebuild: bool) -> None:
           f"{Member.objects.count()} people in {time.perf_counter() - started:.1f} s")  # fmt: skip
 
 
+@cache
+def _test_environment() -> None:
+    setup_test_environment()  # once: Django refuses a second call
+
+
+def logged_in(username: str = "committee") -> Client:
+    """A test client logged in as one of the demo users (the test environment set up)."""
+    _test_environment()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def first_of(kind: str) -> Organization:
+    """The first organization of a kind by code: the same sample in every benchmark."""
+    return Organization.objects.filter(kind=kind).order_by("code").first()
+
+
 def measure(client: Client, label: str, url: str) -> None:
     client.get(url)  # warm caches
     times, queries = [], 0
@@ -75,13 +94,10 @@ def measure(client: Client, label: str, url: str) -> None:
 def main() -> None:
     ensure_database()
     build("--rebuild" in sys.argv)
-    setup_test_environment()
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="committee"))
+    client = logged_in()
     root = Organization.objects.get(parent__isnull=True)
-    committee = Organization.objects.filter(kind=Kind.PARTY_COMMITTEE).order_by("code").first()
-    general = Organization.objects.filter(kind=Kind.GENERAL_BRANCH).order_by("code").first()
-    branch = Organization.objects.filter(kind=Kind.BRANCH).order_by("code").first()
+    committee, general = first_of(Kind.PARTY_COMMITTEE), first_of(Kind.GENERAL_BRANCH)
+    branch = first_of(Kind.BRANCH)
     print(f"{'page':<58} {'median':>10}  queries")
     measure(
         client, "organization page: working committee (400 children)", f"/organizations/{root.pk}/"
@@ -131,8 +147,7 @@ def main() -> None:
         written = reminders.rebuild()
     seconds = time.perf_counter() - started
     print(f"reminders rebuilt for everyone: {written} rows in {seconds:.1f} s")
-    secretary = Client()
-    secretary.force_login(get_user_model().objects.get(username="secretary"))
+    secretary = logged_in("secretary")
     measure(secretary, "member list as the branch secretary", "/members/")
 
 

@@ -22,12 +22,9 @@ import django
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from foundation import ensure_database, measure  # noqa: E402
+from foundation import ensure_database, first_of, logged_in, measure  # noqa: E402
 
 from meetings.demo import demo_meetings  # noqa: E402
 from meetings.models import Attendance, Meeting  # noqa: E402
@@ -65,12 +62,9 @@ def main() -> None:
     run.refresh_from_db()
     print(f"statistics recompute (with organizational life): "
           f"{time.perf_counter() - started:.2f} s, {run.status}")  # fmt: skip
-    setup_test_environment()
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="committee"))
+    client = logged_in()
     root = Organization.objects.get(parent__isnull=True)
-    committee = Organization.objects.filter(kind=Kind.PARTY_COMMITTEE).order_by("code").first()
-    branch = Organization.objects.filter(kind=Kind.BRANCH).order_by("code").first()
+    committee, branch = first_of(Kind.PARTY_COMMITTEE), first_of(Kind.BRANCH)
     print(f"{'page':<58} {'median':>10}  queries")
     measure(client, "compliance matrix: children of the working committee",
             f"/meetings/matrix/{root.pk}/")  # fmt: skip

@@ -18,9 +18,7 @@ import time
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.test import Client
-from django.test.utils import setup_test_environment
-from foundation import measure  # sets up Django
+from foundation import first_of, logged_in, measure  # sets up Django
 
 from members import roster
 from members.filters import MemberFilter
@@ -51,12 +49,9 @@ def recompute() -> None:
 
 
 def pages() -> None:
-    setup_test_environment()
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="committee"))
+    client = logged_in()
     root = Organization.objects.get(parent__isnull=True)
-    committee = Organization.objects.filter(kind=Kind.PARTY_COMMITTEE).order_by("code").first()
-    branch = Organization.objects.filter(kind=Kind.BRANCH).order_by("code").first()
+    committee, branch = first_of(Kind.PARTY_COMMITTEE), first_of(Kind.BRANCH)
     print(f"{'page':<58} {'median':>10}  queries")
     measure(client, "dashboard: working committee (whole city)", "/reports/")
     measure(client, "dashboard: a party committee", f"/reports/{committee.pk}/")
