@@ -5,13 +5,17 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.choices import Status
 from members.models import Member
+from members.services import member_leave
 from organizations.models import Policy
 
-from .models import Basis
+from . import ledger
+from .models import Basis, Due, Excuse, Lapse, Payment
+from .owing import add_months, month_of
 from .rules import WITH_BASE, rule_amount
 
 OWING_STATUSES = (Status.FULL, Status.PROBATIONARY)
@@ -52,6 +56,7 @@ def basis_set(*, member: Member, starts: datetime.date, category: str,
         defaults={"category": category, "base": base, "rule_amount": asked, "amount": amount,
                   "decision": decision.strip(), "reason": reason.strip(), "recorded_by": by},
     )  # fmt: skip
+    ledger.sync(member)
     return basis
 
 
@@ -62,3 +67,152 @@ def basis_for(member: Member, month: datetime.date) -> Basis | None:
         .order_by("-starts")
         .first()
     )
+
+
+# -- payments --------------------------------------------------------------------------------
+
+
+def _refuse(message: str, field_name: str | None = None) -> None:
+    raise ValidationError({field_name: message} if field_name else message)
+
+
+@transaction.atomic
+def payment_record(*, member: Member, first_month: datetime.date, months: int = 1,
+                   paid_on: datetime.date, amount: Decimal | None = None, method: str = "cash",
+                   proxy: str = "", consent: bool = False, back_reason: str = "",
+                   note: str = "", by=None) -> Payment:  # fmt: skip
+    """Record that the months from first_month on are paid. The amount is what the months
+    owe unless given; more is voluntary, less is refused. Months before the month of payment
+    are back payment: more than the rules allow needs the branch's reason."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    first = month_of(first_month)
+    if not 1 <= months <= 12:
+        _refuse(_("A payment covers 1 to 12 months."), "months")
+    if paid_on > timezone.localdate():
+        _refuse(_("The payment date cannot be in the future."), "paid_on")
+    last = add_months(first, months - 1)
+    ledger.sync(member, through=max(last, month_of(timezone.localdate())))
+    dues = list(Due.objects.select_for_update().filter(member=member, month__gte=first,
+                                                       month__lte=last).order_by("month"))  # fmt: skip
+    _check_months(dues, first, months)
+    policy = Policy.current()
+    back = sum(1 for due in dues if due.month < month_of(paid_on))
+    if back > policy.dues_back_months and not back_reason.strip():
+        _refuse(_("%(count)s months of back payment: more than %(limit)s needs the branch's "
+                  "reason.") % {"count": back, "limit": policy.dues_back_months},
+                "back_reason")  # fmt: skip
+    if proxy.strip() and not consent:
+        _refuse(_("A payment by proxy needs the member's consent."), "consent")
+    owed = sum((due.amount for due in dues), Decimal("0.00"))
+    amount = owed if amount is None else amount
+    if amount < owed:
+        _refuse(_("%(amount)s is less than the %(owed)s these months owe.")
+                % {"amount": amount, "owed": owed}, "amount")  # fmt: skip
+    if amount <= 0:
+        _refuse(_("Nothing is owed for these months."), "amount")
+    payment = Payment.objects.create(
+        member=member, organization_id=member.organization_id, first_month=first,
+        last_month=last, months=months, amount=amount, paid_on=paid_on, method=method,
+        proxy=proxy.strip(), consent=consent and bool(proxy.strip()),
+        back_reason=back_reason.strip(), note=note.strip(), recorded_by=by,
+    )  # fmt: skip
+    extra = amount - owed  # voluntary: kept on the first month
+    for due in dues:
+        due.paid, due.paid_on, due.payment = due.amount + extra, paid_on, payment
+        extra = Decimal("0.00")
+    Due.objects.bulk_update(dues, ["paid", "paid_on", "payment"])
+    return payment
+
+
+def _check_months(dues: list[Due], first: datetime.date, months: int) -> None:
+    found = {due.month for due in dues}
+    for month in (add_months(first, i) for i in range(months)):
+        if month not in found:
+            _refuse(_("The member owes no dues for %(month)s (not a member then, or no "
+                      "basis set).") % {"month": f"{month:%Y-%m}"}, "first_month")  # fmt: skip
+    paid = [due for due in dues if due.paid_on is not None]
+    if paid:
+        _refuse(_("%(month)s is already paid (receipt %(number)s).")
+                % {"month": f"{paid[0].month:%Y-%m}", "number": paid[0].payment.number
+                   if paid[0].payment else "-"}, "first_month")  # fmt: skip
+
+
+@transaction.atomic
+def payment_cancel(*, payment: Payment, reason: str, by=None) -> None:
+    """Undo a payment recorded in error: its months are owed again. The audit log keeps
+    the reason."""
+    if not reason.strip():
+        _refuse(_("Say why the payment is cancelled."), "reason")
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    Due.objects.filter(payment=payment).update(paid=None, paid_on=None, payment=None)
+    payment.delete()
+
+
+# -- the six-month rule ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def excuse_record(*, member: Member, reason: str, from_month: datetime.date,
+                  until_month: datetime.date | None = None, note: str = "",
+                  by=None) -> Excuse:  # fmt: skip
+    """The branch records a good reason for the unpaid months: the member is not listed
+    under the six-month rule while it is in force."""
+    if until_month is not None and month_of(until_month) < month_of(from_month):
+        _refuse(_("The reason cannot end before it begins."), "until_month")
+    if not note.strip() and reason == Excuse.Reason.OTHER:
+        _refuse(_("Describe the reason."), "note")
+    return Excuse.objects.create(
+        member=member, reason=reason, from_month=month_of(from_month),
+        until_month=month_of(until_month) if until_month else None, note=note.strip(),
+        recorded_by=by,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def lapse_record(*, member: Member, decided_on: datetime.date, note: str = "",
+                 by=None) -> Lapse:  # fmt: skip
+    """The member meeting's decision that the member is treated as having left; it waits
+    for the superior's approval."""
+    from .arrears import arrears_of_member
+
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if decided_on > timezone.localdate():
+        _refuse(_("The decision date cannot be in the future."), "decided_on")
+    arrears = arrears_of_member(member, timezone.localdate())
+    if arrears is None or not arrears.listed:
+        _refuse(_("Only a member listed under the six-month rule can be handled so."))
+    if Lapse.objects.filter(member=member, outcome=Lapse.Outcome.PENDING).exists():
+        _refuse(_("A decision on this member already waits for the superior."))
+    return Lapse.objects.create(
+        member=member, organization_id=member.organization_id, decided_on=decided_on,
+        unpaid_from=arrears.run_from, unpaid_months=arrears.running, note=note.strip(),
+        recorded_by=by,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def lapse_approve(*, lapse: Lapse, by) -> Lapse:
+    """The superior approves: the registry removes the member from the roll."""
+    lapse = Lapse.objects.select_for_update().select_related("member").get(pk=lapse.pk)
+    if lapse.outcome != Lapse.Outcome.PENDING:
+        _refuse(_("Only a decision waiting for the superior can be approved."))
+    today = timezone.localdate()
+    reason = _("Treated as having left the party: %(months)s months of dues unpaid without "
+               "good reason") % {"months": lapse.unpaid_months}  # fmt: skip
+    member_leave(member=lapse.member, status=Status.REMOVED, on=today, reason=reason, by=by)
+    lapse.outcome, lapse.outcome_on, lapse.decided_by = Lapse.Outcome.DONE, today, by
+    lapse.save()
+    return lapse
+
+
+@transaction.atomic
+def lapse_return(*, lapse: Lapse, reason: str, by) -> Lapse:
+    if not reason.strip():
+        _refuse(_("Say why the decision is returned."), "reason")
+    lapse = Lapse.objects.select_for_update().get(pk=lapse.pk)
+    if lapse.outcome != Lapse.Outcome.PENDING:
+        _refuse(_("Only a decision waiting for the superior can be returned."))
+    lapse.outcome, lapse.decided_by = Lapse.Outcome.RETURNED, by
+    lapse.outcome_on, lapse.return_reason = timezone.localdate(), reason.strip()
+    lapse.save()
+    return lapse

@@ -1,0 +1,95 @@
+"""The dues ledger: one row per member and month owed (dues.models.Due), kept in step with
+the registry and the bases.
+
+A month's row is opened once the month has begun (or earlier, when a payment covers it in
+advance); it takes the amount of the basis in force and the branch the member was in. The
+ledger of a member starts with their first basis: without a basis there is no amount to owe.
+Paid rows are history and never change; unpaid rows follow the registry (a member who left
+stops owing) and the bases (a corrected basis changes what is still owed).
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import Member
+
+from .models import Basis, Due
+from .owing import OWING, Facts, month_of
+
+BATCH = 2000
+
+
+def sync(member: Member, through: datetime.date | None = None) -> None:
+    sync_many([member.pk], through)
+
+
+@transaction.atomic
+def sync_many(member_ids: Iterable[int], through: datetime.date | None = None) -> None:
+    """Open the owed months up to `through` (this month by default), re-price and drop the
+    unpaid ones that no longer follow from the records and bases."""
+    ids = list(member_ids)
+    last = month_of(through or timezone.localdate())
+    facts = Facts(ids)
+    bases = _bases(ids)
+    existing = defaultdict(dict)
+    for due in Due.objects.filter(member_id__in=ids):
+        existing[due.member_id][due.month] = due
+    new, changed, gone = [], [], []
+    for member_id in ids:
+        member_bases = bases.get(member_id)
+        if not member_bases:
+            continue
+        have = existing.get(member_id, {})
+        owed = facts.owed(member_id, member_bases[0].starts, max([last, *have]))
+        for month, organization_id in owed.items():
+            if month > last and month not in have:
+                continue  # opened ahead only by a payment
+            amount = _in_force(member_bases, month).amount
+            due = have.get(month)
+            if due is None:
+                new.append(Due(member_id=member_id, month=month,
+                               organization_id=organization_id, amount=amount))  # fmt: skip
+            elif due.paid_on is None and (due.amount, due.organization_id) != (
+                amount,
+                organization_id,
+            ):
+                due.amount, due.organization_id = amount, organization_id
+                changed.append(due)
+        gone += [d.pk for m, d in have.items() if d.paid_on is None and m not in owed]
+    Due.objects.bulk_create(new, batch_size=BATCH)
+    Due.objects.bulk_update(changed, ["amount", "organization"], batch_size=BATCH)
+    Due.objects.filter(pk__in=gone).delete()
+
+
+def _bases(member_ids: list[int]) -> dict[int, list[Basis]]:
+    bases = defaultdict(list)
+    for basis in Basis.objects.filter(member_id__in=member_ids).order_by("member_id", "starts"):
+        bases[basis.member_id].append(basis)
+    return bases
+
+
+def _in_force(bases: list[Basis], month: datetime.date) -> Basis:
+    """The latest basis starting in or before the month (the first one for earlier months,
+    which the ledger never opens)."""
+    chosen = bases[0]
+    for basis in bases:
+        if basis.starts > month:
+            break
+        chosen = basis
+    return chosen
+
+
+def open_month(through: datetime.date | None = None) -> int:
+    """Open the months up to `through` for every member who owes: the nightly task. Returns
+    the number of members looked at."""
+    members = Member.objects.filter(status__in=OWING).order_by("pk").values_list("pk", flat=True)
+    last_pk, seen = 0, 0
+    while chunk := list(members.filter(pk__gt=last_pk)[:BATCH]):
+        last_pk = chunk[-1]
+        sync_many(chunk, through)
+        seen += len(chunk)
+    return seen

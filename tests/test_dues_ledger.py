@@ -1,0 +1,187 @@
+"""The dues ledger (domain.md section 4): the months owed as rows, payments with the
+back-payment limit, the owed-from month of a transfer-in, arrears and the six-month rule."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from dues import ledger
+from dues.arrears import arrears_of, arrears_of_member
+from dues.models import Due, Excuse, Lapse, Opening
+from dues.owing import add_months, month_of, owed_months
+from dues.rules import Category
+from dues.services import (
+    basis_set,
+    excuse_record,
+    lapse_approve,
+    lapse_record,
+    payment_cancel,
+    payment_record,
+)
+from members.choices import Event, Status
+from members.models import Member, MembershipRecord
+
+from .factories import make_member
+
+TODAY = timezone.localdate()
+THIS = month_of(TODAY)
+
+
+def ago(months: int) -> datetime.date:
+    return add_months(THIS, -months)
+
+
+def paying(organization, *, from_months_ago: int = 8, base: str = "4000.00") -> Member:
+    """A full member paying 40.00 a month, whose ledger begins some months ago."""
+    member = make_member(organization, since=datetime.date(2015, 1, 1))
+    basis_set(member=member, starts=ago(from_months_ago), category=Category.EMPLOYED,
+              base=Decimal(base), reason="入职")  # fmt: skip
+    return member
+
+
+@pytest.mark.django_db
+def test_the_ledger_opens_each_owed_month_from_the_first_basis_to_this_month(tree):
+    member = paying(tree.b1)
+    dues = list(Due.objects.filter(member=member).order_by("month"))
+    assert [d.month for d in dues] == [ago(n) for n in range(8, -1, -1)]
+    assert {d.amount for d in dues} == {Decimal("40.00")}
+    assert {d.organization_id for d in dues} == {tree.b1.pk}
+    ledger.sync(member)  # idempotent
+    assert Due.objects.filter(member=member).count() == 9
+
+
+@pytest.mark.django_db
+def test_a_payment_covers_its_months_and_more_is_voluntary_less_refused(tree):
+    member = paying(tree.b1, from_months_ago=2)
+    with pytest.raises(ValidationError) as refused:
+        payment_record(member=member, first_month=ago(2), months=3, paid_on=TODAY,
+                       amount=Decimal("119.99"))  # fmt: skip
+    assert "amount" in refused.value.message_dict
+    paid = payment_record(member=member, first_month=ago(2), months=3, paid_on=TODAY,
+                          amount=Decimal("125.00"))  # fmt: skip
+    dues = list(Due.objects.filter(member=member).order_by("month"))
+    assert [d.paid for d in dues] == [Decimal("45.00"), Decimal("40.00"), Decimal("40.00")]
+    assert {d.payment_id for d in dues} == {paid.pk} and paid.number.endswith(f"{paid.pk:07d}")
+    with pytest.raises(ValidationError, match=f"{THIS:%Y-%m}"):
+        payment_record(member=member, first_month=THIS, paid_on=TODAY)
+    payment_cancel(payment=paid, reason="录入错误")
+    assert not Due.objects.filter(member=member, paid_on__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_quarter_paid_ahead_opens_the_coming_months(tree):
+    member = paying(tree.b1, from_months_ago=0)
+    payment_record(member=member, first_month=THIS, months=3, paid_on=TODAY)
+    months = list(Due.objects.filter(member=member).values_list("month", "paid"))
+    assert months == [(add_months(THIS, i), Decimal("40.00")) for i in range(3)]
+
+
+@pytest.mark.django_db
+def test_back_payment_of_seven_months_is_refused_without_a_reason(tree):
+    member = paying(tree.b1, from_months_ago=8)
+    with pytest.raises(ValidationError) as refused:
+        payment_record(member=member, first_month=ago(7), months=7, paid_on=TODAY)
+    assert "back_reason" in refused.value.message_dict
+    six = payment_record(member=member, first_month=ago(8), months=1, paid_on=TODAY,
+                         back_reason="")  # one month back: allowed  # fmt: skip
+    assert six.amount == Decimal("40.00")
+    payment_record(member=member, first_month=ago(7), months=7, paid_on=TODAY,
+                   back_reason="长期住院，支委会同意补交")  # fmt: skip
+    assert arrears_of_member(member, TODAY) is None
+
+
+@pytest.mark.django_db
+def test_a_payment_by_proxy_needs_consent_and_a_month_not_owed_is_refused(tree):
+    member = paying(tree.b1, from_months_ago=1)
+    with pytest.raises(ValidationError) as refused:
+        payment_record(member=member, first_month=THIS, paid_on=TODAY, proxy="李四")
+    assert "consent" in refused.value.message_dict
+    payment_record(member=member, first_month=THIS, paid_on=TODAY, proxy="李四", consent=True)
+    with pytest.raises(ValidationError) as refused:
+        payment_record(member=member, first_month=ago(3), paid_on=TODAY)
+    assert "first_month" in refused.value.message_dict  # before the ledger began
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("unpaid", "listed"), [(5, False), (6, True), (7, True)])
+def test_the_six_month_rule(tree, unpaid, listed):
+    member = paying(tree.b1, from_months_ago=8)
+    paid = 8 - unpaid
+    if paid:
+        payment_record(member=member, first_month=ago(8), months=paid, paid_on=TODAY,
+                       back_reason="补交")  # fmt: skip
+    row = arrears_of_member(member, TODAY)
+    assert (row.count, row.running, row.listed) == (unpaid, unpaid, listed)
+    assert row.oldest == ago(unpaid) and row.amount == Decimal("40.00") * unpaid
+
+
+@pytest.mark.django_db
+def test_a_paid_month_between_breaks_the_run_and_a_good_reason_unlists(tree):
+    member = paying(tree.b1, from_months_ago=8)
+    payment_record(member=member, first_month=ago(4), paid_on=TODAY)
+    row = arrears_of_member(member, TODAY)
+    assert (row.count, row.running, row.listed) == (7, 3, False)  # 8..5 and 3..1 unpaid
+    other = paying(tree.b1, from_months_ago=8)
+    assert arrears_of_member(other, TODAY).listed
+    excuse_record(member=other, reason=Excuse.Reason.ILLNESS, from_month=ago(8), note="住院")
+    row = arrears_of_member(other, TODAY)
+    assert row.running == 8 and not row.listed and row.excuse is not None
+    expired = paying(tree.b1, from_months_ago=8)
+    excuse_record(member=expired, reason=Excuse.Reason.HARDSHIP, from_month=ago(8),
+                  until_month=ago(3))  # fmt: skip
+    assert arrears_of_member(expired, TODAY).listed  # the reason ended before the last month
+
+
+@pytest.mark.django_db
+def test_the_handling_goes_through_the_registry_with_the_superiors_approval(tree):
+    member = paying(tree.b1, from_months_ago=6)
+    lapse = lapse_record(member=member, decided_on=TODAY, note="支部大会决议")
+    assert lapse.outcome == Lapse.Outcome.PENDING and lapse.unpaid_months == 6
+    lapse_approve(lapse=lapse, by=None)
+    member.refresh_from_db()
+    assert member.status == Status.REMOVED and member.left_on == TODAY
+    record = MembershipRecord.objects.filter(member=member).order_by("started_on").last()
+    assert record.ended_on == TODAY and record.end_event == Event.REMOVED
+    # Nothing more is owed after the month of leaving (the ledger followed the registry).
+    assert Due.objects.filter(member=member).order_by("month").last().month == THIS
+    short = paying(tree.b1, from_months_ago=5)
+    with pytest.raises(ValidationError):
+        lapse_record(member=short, decided_on=TODAY)
+
+
+@pytest.mark.django_db
+def test_a_member_transferred_in_owes_from_the_month_after_paid_up_to(tree):
+    member = make_member(tree.b1, since=datetime.date(2026, 3, 10))
+    MembershipRecord.objects.filter(member=member).update(start_event=Event.TRANSFERRED_IN)
+    first, last = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+    assert owed_months(member, first, last)[0] == datetime.date(2026, 3, 1)  # no letter
+    Opening.objects.create(member=member, paid_up_to=datetime.date(2026, 5, 1))
+    owed = owed_months(member, first, last)
+    assert (owed[0], owed[-1]) == (datetime.date(2026, 6, 1), datetime.date(2026, 12, 1))
+    Opening.objects.filter(member=member).update(paid_up_to=datetime.date(2026, 1, 1))
+    assert owed_months(member, first, last)[0] == datetime.date(2026, 2, 1)  # arrears follow
+
+
+@pytest.mark.django_db
+def test_arrears_of_a_subtree(tree):
+    late = paying(tree.b1, from_months_ago=3)
+    paying(tree.b2, from_months_ago=2)
+    on_time = paying(tree.b1, from_months_ago=1)
+    payment_record(member=on_time, first_month=ago(1), months=2, paid_on=TODAY)
+    rows = arrears_of(Member.objects.filter(organization=tree.b1), TODAY)
+    assert [(r.member_id, r.count, r.amount) for r in rows] == [(late.pk, 3, Decimal("120.00"))]
+    assert len(arrears_of(Member.objects.all(), TODAY)) == 2
+
+
+@pytest.mark.django_db
+def test_the_ledger_follows_a_move_from_the_month_of_moving(tree):
+    from members.services import member_move
+
+    member = paying(tree.b1, from_months_ago=2)
+    member_move(member=member, organization=tree.b2, on=TODAY)
+    owners = list(Due.objects.filter(member=member).order_by("month")
+                  .values_list("organization_id", flat=True))  # fmt: skip
+    assert owners == [tree.b1.pk, tree.b1.pk, tree.b2.pk]
