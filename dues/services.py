@@ -92,8 +92,8 @@ def payment_record(*, member: Member, first_month: datetime.date, months: int = 
         _refuse(_("The payment date cannot be in the future."), "paid_on")
     last = add_months(first, months - 1)
     ledger.sync(member, through=max(last, month_of(timezone.localdate())))
-    dues = list(Due.objects.select_for_update().filter(member=member, month__gte=first,
-                                                       month__lte=last).order_by("month"))  # fmt: skip
+    covered = Due.objects.select_for_update().filter(member=member, month__range=(first, last))
+    dues = list(covered.select_related("payment").order_by("month"))
     _check_months(dues, first, months)
     policy = Policy.current()
     back = sum(1 for due in dues if due.month < month_of(paid_on))
