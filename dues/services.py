@@ -92,7 +92,9 @@ def payment_record(*, member: Member, first_month: datetime.date, months: int = 
         _refuse(_("The payment date cannot be in the future."), "paid_on")
     last = add_months(first, months - 1)
     ledger.sync(member, through=max(last, month_of(timezone.localdate())))
-    covered = Due.objects.select_for_update().filter(member=member, month__range=(first, last))
+    covered = Due.objects.select_for_update(of=("self",)).filter(
+        member=member, month__range=(first, last)
+    )
     dues = list(covered.select_related("payment").order_by("month"))
     _check_months(dues, first, months)
     policy = Policy.current()
