@@ -32,6 +32,7 @@ class Arrears:
     lapse: Lapse | None = None
     listed: bool = False  # under the six-month rule, for the branch to decide
     member: Member | None = None
+    organization_id: int | None = None  # the member's organization now
 
     @property
     def oldest(self) -> datetime.date:
@@ -42,8 +43,10 @@ class Arrears:
         return len(self.months)
 
 
-def arrears_of(members: QuerySet[Member], today: datetime.date) -> list[Arrears]:
-    """Members of the queryset with unpaid months before this month, oldest debt first."""
+def arrears_of(members: QuerySet[Member], today: datetime.date, *,
+               with_people: bool = True) -> list[Arrears]:  # fmt: skip
+    """Members of the queryset with unpaid months before this month, oldest debt first
+    (with the Member objects unless with_people is False)."""
     this_month = month_of(today)
     unpaid = (
         Due.objects.filter(paid_on__isnull=True, month__lt=this_month,
@@ -70,7 +73,8 @@ def arrears_of(members: QuerySet[Member], today: datetime.date) -> list[Arrears]
         member_id__any_of=ids).exclude(outcome=Lapse.Outcome.RETURNED).order_by("id")}  # fmt: skip
     limit = Policy.current().dues_arrears_months
     last_over = max(m for row in found.values() for m in row.months)
-    people = Member.objects.select_related("organization").in_bulk(ids)
+    people = Member.objects.select_related("organization").in_bulk(ids) if with_people else {}
+    where = dict(Member.objects.filter(pk__any_of=ids).values_list("pk", "organization_id"))
     for row in found.values():
         paid = last_paid.get(row.member_id)
         run = [m for m in row.months if paid is None or m > paid]
@@ -80,6 +84,7 @@ def arrears_of(members: QuerySet[Member], today: datetime.date) -> list[Arrears]
         row.lapse = lapses.get(row.member_id)
         row.listed = row.running >= limit and row.excuse is None
         row.member = people.get(row.member_id)
+        row.organization_id = where.get(row.member_id)
     return sorted(found.values(), key=lambda r: (r.oldest, r.member_id))
 
 

@@ -23,6 +23,7 @@ class Action(models.TextChoices):
     EXPORT = "export", _("export")
     IMPORT = "import", _("import")
     APPROVAL = "approval", _("approval")
+    PAYMENT_CANCELLED = "payment_cancelled", _("dues payment cancelled")
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -11,6 +11,7 @@ import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
 from xml.etree import ElementTree
 
@@ -30,7 +31,7 @@ from . import plainrows
 from .cells import safe_title
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TEXT, DATE, CHOICE, BOOL, INT = "text", "date", "choice", "bool", "int"
+TEXT, DATE, CHOICE, BOOL, INT, MONEY = "text", "date", "choice", "bool", "int", "money"
 _TRUE = {"1", "y", "yes", "true", "是", "√"}
 _FALSE = {"", "0", "n", "no", "false", "否"}
 
@@ -323,9 +324,24 @@ def _convert(column: Column, raw: Any, lookup: dict[str, str]) -> Any:
         if isinstance(raw, int) or (isinstance(raw, str) and raw.strip().isdigit()):
             return int(raw)
         raise ValueError(_("'%(value)s' is not a whole number.") % {"value": raw})
+    if column.kind == MONEY:
+        return _to_money(raw)
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     return str(raw).strip()
+
+
+def _to_money(raw: Any) -> Decimal:
+    """Yuan to the fen, exactly: a float cell is read through its shortest text (12.3 is
+    12.30, never 12.2999…); a third decimal place is refused, not rounded away."""
+    text = repr(raw) if isinstance(raw, float) else str(raw).strip().replace(",", "")
+    try:
+        value = Decimal(text.removeprefix("¥").removeprefix("￥"))
+    except InvalidOperation:
+        raise ValueError(_("'%(value)s' is not an amount in yuan.") % {"value": raw}) from None
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")) or value < 0:
+        raise ValueError(_("'%(value)s' is not an amount in yuan to the fen.") % {"value": raw})
+    return value.quantize(Decimal("0.01"))
 
 
 SHOWN_CHOICES = 12

@@ -4,6 +4,7 @@ The statistics engine (reports) counts members, organizations and development it
 other app adds its own figures by declaring a `statistics` module with:
 
     COLUMNS: list[StatColumn]          the integer counts it adds to every snapshot row
+                                       (money as integer fen, in 64-bit columns: big=True)
     def counts(as_of, organization_ids) -> {organization id: {column name: count}}
                                        each organization's own counts as of the date
 
@@ -21,6 +22,7 @@ class StatColumn:
     name: str
     label: str
     group: str
+    big: bool = False  # amounts in fen: a city's year of dues passes 2**31
 
 
 def contributors() -> tuple:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("development/", include("development.urls")),
     path("appraisals/", include("appraisals.urls")),
     path("meetings/", include("meetings.urls")),
+    path("dues/", include("dues.urls")),
     path("reports/", include("reports.urls")),
     path("jobs/", include(jobs)),
     path("accounts/", include("accounts.urls")),

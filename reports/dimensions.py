@@ -28,6 +28,7 @@ class Column:
     group: str
     sql: str = ""  # member columns only: a condition over r (record) and m (member)
     params: Callable[[datetime.date], list] = field(default=lambda day: [])
+    big: bool = False  # a 64-bit column (amounts in fen)
 
 
 def _age_band(index: int, low: int, high: int) -> Column:
@@ -111,7 +112,7 @@ DEVELOPMENT_COLUMNS: list[Column] = [
 
 # Columns other apps contribute (partybuild.statistics): organizational life, …
 CONTRIBUTED_COLUMNS: list[Column] = [
-    Column(c.name, c.label, c.group) for c in contributed_columns()
+    Column(c.name, c.label, c.group, big=c.big) for c in contributed_columns()
 ]
 
 COLUMNS: list[Column] = (

@@ -110,7 +110,8 @@ class Figures(models.Model):
 
 
 for _column in COLUMNS:
-    Figures.add_to_class(_column.name, models.PositiveIntegerField(_column.label, default=0))
+    _field = models.PositiveBigIntegerField if _column.big else models.PositiveIntegerField
+    Figures.add_to_class(_column.name, _field(_column.label, default=0))
 
 
 class EthnicGroupCount(models.Model):

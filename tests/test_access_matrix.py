@@ -151,6 +151,33 @@ OBJECT_CASES = [
     for name, kind in (("meetings:group_change", "group"), ("meetings:meeting_file_add", "meeting"))
     for code in ("b1", "b2", "b4")
 ] + [
+    (name, "org", code, "get", expect_read)
+    for name in ("dues:collect", "dues:bases", "dues:publication")
+    for code in ("b1", "b2", "b4")
+] + [
+    (name, "org", code, "get", expect_read)
+    for name in ("dues:collection", "dues:arrears")
+    for code in ("b1", "b2", "g1", "p2")
+] + [
+    ("dues:bank_import", "org", code, "get", expect_write) for code in ("b1", "b2", "b4")
+] + [
+    (name, "member", code, "get", expect_read)
+    for name in ("dues:member", "dues:statement")
+    for code in ("b1", "b2", "b4")
+] + [
+    (name, "member", code, "get", expect_write)
+    for name in ("dues:payment_new", "dues:basis_new", "dues:excuse_new", "dues:lapse_new")
+    for code in ("b1", "b2", "b4")
+] + [
+    ("dues:receipt", "payment", code, "get", expect_read) for code in ("b1", "b2", "b4")
+] + [
+    ("dues:payment_cancel", "payment", code, "get", expect_write) for code in ("b1", "b2", "b4")
+] + [
+    # the superior decides; a secretary may not (403), out of scope 404
+    ("dues:lapse_decide", "lapse", code, "post",
+     lambda user, code: 404 if not sees(user, code) else (302 if user in TREE_MANAGERS else 403))
+    for code in ("b1", "b2", "b4")
+] + [
     ("reports:recompute", "org", code, "post",
      lambda user, code: 302 if expect_tree_change(user, code) == 200
      else expect_tree_change(user, code))
@@ -177,6 +204,7 @@ def global_expectations(user: str) -> dict[str, int]:
         "meetings:matrix": 404 if user == "nora" else 302,  # to the top of the scope
         "meetings:meeting_import": writes,
         "meetings:meeting_template": 200,
+        "dues:bank_template": 200,
         "appraisals:campaign_new": 200 if user in TREE_MANAGERS else 403,
         "reports:dashboard": 404 if user == "nora" else 200,
         "reports:ratios": 404 if user == "nora" else 200,
@@ -209,6 +237,11 @@ def _url(name, kind, code, tree, people):
         model = {"meeting": Meeting, "meetingfile": MeetingFile, "group": PartyGroup}[kind]
         path = "meeting__organization" if kind == "meetingfile" else "organization"
         return reverse(name, args=[model.objects.get(**{path: org}).pk])
+    if kind in ("payment", "lapse"):
+        from dues.models import Lapse, Payment
+
+        model = {"payment": Payment, "lapse": Lapse}[kind]
+        return reverse(name, args=[model.objects.get(organization=org).pk])
     if kind == "account":
         from django.contrib.auth import get_user_model
 
@@ -241,7 +274,28 @@ def campaign(tree, people):
     with TestCase.captureOnCommitCallbacks(execute=True):
         request_recompute()
     _meetings(tree)
+    _dues(people)
     return campaign
+
+
+def _dues(people):
+    """Each branch's member: a basis from seven months ago, the oldest month paid, six
+    unpaid since, and the branch's decision waiting for the superior."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from dues import services as dues
+    from dues.owing import add_months, month_of
+
+    today = timezone.localdate()
+    for code in ("b1", "b2", "b3", "b4"):
+        member = getattr(people, code)
+        dues.basis_set(member=member, starts=add_months(month_of(today), -7),
+                       category="employed", base=Decimal("4000.00"))  # fmt: skip
+        dues.payment_record(member=member, first_month=add_months(month_of(today), -7),
+                            paid_on=today)  # fmt: skip
+        dues.lapse_record(member=member, decided_on=today)
 
 
 def _meetings(tree):

@@ -1,0 +1,55 @@
+"""Party dues in the statistics (partybuild.statistics): each organization's own dues of the
+year up to the date, owed and paid, in fen (exact integers), by month and in all; and its
+members with six or more consecutive months unpaid without good reason."""
+
+import datetime
+
+from django.db.models import Q, Sum
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member
+from partybuild.statistics import StatColumn
+
+from .arrears import arrears_of
+from .models import Due
+
+MONTHS = range(1, 13)
+COLUMNS = [
+    StatColumn("dues_owed", _("dues owed (fen)"), "dues", big=True),
+    StatColumn("dues_paid", _("dues paid (fen)"), "dues", big=True),
+    StatColumn("dues_arrears6", _("members six months or more in arrears"), "dues"),
+    *[StatColumn(f"dues_owed_m{m:02d}", format_lazy(_("dues owed, month {month}"), month=m),
+                 "dues_months", big=True) for m in MONTHS],
+    *[StatColumn(f"dues_paid_m{m:02d}", format_lazy(_("dues paid, month {month}"), month=m),
+                 "dues_months", big=True) for m in MONTHS],
+]  # fmt: skip
+
+
+def fen(amount) -> int:
+    return int((amount or 0) * 100)
+
+
+def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Months of the year that have begun by the date; paid means paid by the date."""
+    rows = (
+        Due.objects.filter(organization_id__any_of=organization_ids,
+                           month__gte=datetime.date(as_of.year, 1, 1), month__lte=as_of)
+        .values("organization_id", "month")
+        .annotate(owed=Sum("amount"), paid=Sum("amount", filter=Q(paid_on__lte=as_of)))
+        .order_by()
+    )  # fmt: skip
+    result: dict[int, dict[str, int]] = {}
+    for row in rows:
+        own = result.setdefault(row["organization_id"], {"dues_owed": 0, "dues_paid": 0})
+        owed, paid = fen(row["owed"]), fen(row["paid"])
+        own[f"dues_owed_m{row['month'].month:02d}"] = owed
+        own[f"dues_paid_m{row['month'].month:02d}"] = paid
+        own["dues_owed"] += owed
+        own["dues_paid"] += paid
+    members = Member.objects.filter(organization_id__any_of=organization_ids)
+    for row in arrears_of(members, as_of, with_people=False):
+        if row.listed:
+            own = result.setdefault(row.organization_id, {})
+            own["dues_arrears6"] = own.get("dues_arrears6", 0) + 1
+    return result
