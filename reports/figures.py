@@ -82,6 +82,7 @@ RATIOS: list[Ratio] = [
           appraisal=True),
     Ratio("compliance", _("organizational-life compliance"), ("mtg_held",), ("mtg_required",)),
     Ratio("attendance", _("attendance at meetings"), ("mtg_present",), ("mtg_should",)),
+    Ratio("dues", _("dues collection rate"), ("dues_paid",), ("dues_owed",)),
     Ratio("dev_women", _("new members: women"), ("dev_women",), ("dev_total",)),
     Ratio("dev_young", _("new members: 35 and under"), ("dev_young",), ("dev_total",)),
     Ratio("dev_college", _("new members: college or above"), ("dev_college",),
@@ -236,3 +237,26 @@ def subtree_counts(organization_ids: list[int], day: datetime.date, names: list[
         snapshot=snapshot, subtree=True, organization_id__in=organization_ids
     ).values("organization_id", *names)
     return snapshot.as_of, {row.pop("organization_id"): row for row in rows}
+
+
+@dataclass(frozen=True)
+class DuesFigures:
+    """The year's party dues of a Figures row, in yuan (the snapshot keeps fen)."""
+
+    owed: Decimal
+    paid: Decimal
+    rate: Decimal | None
+    arrears6: int
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.owed - self.paid
+
+
+def yuan(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
+
+
+def dues_figures(row: Figures) -> DuesFigures:
+    return DuesFigures(yuan(row.dues_owed), yuan(row.dues_paid),
+                       RATIO_BY_KEY["dues"].of(row), row.dues_arrears6)  # fmt: skip

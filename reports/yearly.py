@@ -30,6 +30,7 @@ from members.models import MembershipRecord
 from organizations.models import Organization
 from partybuild.cells import Formula, put
 from partybuild.dates import add_years
+from partybuild.numbers import percent
 
 from . import figures as f
 from .dimensions import group
@@ -42,6 +43,7 @@ THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 PERCENT_1 = "0.0%"
 PERCENT_2 = "0.00%"
+YUAN = "#,##0.00"
 ARRIVALS = [Event.ADMITTED, Event.TRANSFERRED_IN, Event.MOVED, Event.REGISTERED]
 DEPARTURES = [Event.TRANSFERRED_OUT, Event.MOVED, Event.DECEASED, Event.WITHDRAWN,
               Event.REMOVED, Event.PROBATION_CANCELLED]  # fmt: skip
@@ -172,6 +174,7 @@ def write_workbook(
     _appraisal(book.create_sheet(_("Appraisal")), organization, snapshot, row)
     _organizations(book.create_sheet(_("Organizations")), organization, snapshot, row)
     _organizational_life(book.create_sheet(_("Organizational life")), organization, snapshot, row)
+    _dues(book.create_sheet(_("Party dues")), organization, snapshot, row)
     _children(book.create_sheet(_("Subordinate organizations")), organization, snapshot, row)
     book.save(stream)
 
@@ -392,6 +395,42 @@ def _life_values(figures: Figures) -> list:
     return [held, figures.mtg_required, figures.mtg_held,
             _fraction(ratios["compliance"].of(figures)), figures.mtg_should,
             figures.mtg_present, _fraction(ratios["attendance"].of(figures))]  # fmt: skip
+
+
+def _dues(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures) -> None:
+    """The year's dues by month, then one line per child organization (and the
+    organization's own members) with SUM totals that equal the organization's figures."""
+    w = Writer(sheet, [30, 14, 14, 14, 12, 14])
+    w.title(_("Party dues in %(year)s (yuan)") % {"year": snapshot.development_year})
+    w.header(_("month"), _("owed"), _("paid"), _("outstanding"), _("collection rate"),
+             freeze=True)  # fmt: skip
+    money = {2: YUAN, 3: YUAN, 4: YUAN, 5: PERCENT_1}
+    for m in range(1, 13):
+        owed, paid = getattr(row, f"dues_owed_m{m:02d}"), getattr(row, f"dues_paid_m{m:02d}")
+        if owed or paid:
+            rate = _fraction(percent(paid, owed, 1))
+            month = f"{snapshot.development_year}-{m:02d}"
+            w.line(month, f.yuan(owed), f.yuan(paid), f.yuan(owed - paid), rate, formats=money)
+    w.section(_("By subordinate organization"))
+    w.header(_("organization"), _("owed"), _("paid"), _("outstanding"), _("collection rate"),
+             _("members six months or more in arrears"))  # fmt: skip
+    children = list(
+        Figures.objects.filter(snapshot=snapshot, subtree=True, organization__parent=organization)
+        .select_related("organization").order_by("organization__code")
+    )  # fmt: skip
+    own = Figures.objects.get(snapshot=snapshot, organization=organization, subtree=False)
+    first = w.row
+    for name, figures in [*[(c.organization.name, c) for c in children],
+                          (_("own members"), own)]:  # fmt: skip
+        dues = f.dues_figures(figures)
+        w.line(name, dues.owed, dues.paid, dues.outstanding, _fraction(dues.rate),
+               dues.arrears6, formats=money)  # fmt: skip
+    last = w.row - 1
+    sums = {i: Formula(f"=SUM({get_column_letter(i)}{first}:{get_column_letter(i)}{last})")
+            for i in (2, 3, 4, 6)}  # fmt: skip
+    total = f.dues_figures(row)
+    w.line(_("total"), sums[2], sums[3], sums[4], _fraction(total.rate), sums[6],
+           formats=money, bold=True)  # fmt: skip
 
 
 def _children(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures) -> None:
