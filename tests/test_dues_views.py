@@ -1,0 +1,164 @@
+"""The dues pages end to end: the monthly grid, the bank list, the bases grid, payments
+with their receipts, and the six-month rule's decision, each for the roles that may."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dues.models import Basis, Due, Lapse, Payment
+from dues.owing import add_months, month_of
+from dues.rules import Category
+from dues.services import basis_set
+from members.choices import Status
+
+from .factories import make_member
+
+TODAY = timezone.localdate()
+THIS = month_of(TODAY)
+
+
+def ago(months: int):
+    return add_months(THIS, -months)
+
+
+def payer(org, base="4000.00", *, since_months=0, **extra):
+    member = make_member(org, **extra)
+    basis_set(member=member, starts=ago(since_months), category=Category.EMPLOYED,
+              base=Decimal(base))  # fmt: skip
+    return member
+
+
+def due_of(member, month=THIS) -> Due:
+    return Due.objects.get(member=member, month=month)
+
+
+@pytest.mark.django_db
+def test_the_secretary_ticks_this_months_payments_in_the_grid(client, cast, tree):
+    a, b, c = (payer(tree.b1, base, name=n) for n, base in (("甲", "4000.00"), ("乙", "6000.00"),
+                                                           ("丙", "2000.00")))  # fmt: skip
+    client.force_login(cast.alice)
+    url = reverse("dues:collect", args=[tree.b1.pk])
+    page = client.get(url)
+    assert page.context["totals"].owed == Decimal("40.00") + Decimal("90.00") + Decimal("10.00")
+    # One amount below what is due: nothing is recorded, the error names the member.
+    refused = client.post(f"{url}?month={THIS:%Y-%m}", {
+        f"d{due_of(a).pk}-paid": "on", f"d{due_of(b).pk}-paid": "on",
+        f"d{due_of(b).pk}-amount": "80.00", "paid_on": TODAY.isoformat(), "method": "cash"})  # fmt: skip
+    assert refused.status_code == 200 and "乙" in " ".join(refused.context["errors"])
+    assert not Payment.objects.exists()
+    saved = client.post(f"{url}?month={THIS:%Y-%m}", {
+        f"d{due_of(a).pk}-paid": "on", f"d{due_of(b).pk}-paid": "on",
+        f"d{due_of(b).pk}-amount": "100.00", "paid_on": TODAY.isoformat(), "method": "online"})  # fmt: skip
+    assert saved.status_code == 302
+    page = client.get(url)
+    totals = page.context["totals"]
+    assert (totals.members, totals.paid_members, totals.paid) == (3, 2, Decimal("130.00"))
+    assert str(totals.rate) == "92.9"  # 130 of 140
+    assert due_of(b).paid == Decimal("100.00")  # 10.00 voluntary
+    assert Payment.objects.get(member=b).method == "online"
+    client.force_login(cast.bob)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {f"d{due_of(c).pk}-paid": "on"}).status_code == 404
+    assert not Due.objects.filter(member=c, paid_on__isnull=False).exists()
+
+
+def bank_file(lines):
+    from openpyxl import Workbook
+
+    from dues.collection import BANK_COLUMNS
+
+    book = Workbook()
+    book.active.append([str(c.label) for c in BANK_COLUMNS])
+    for line in lines:
+        book.active.append(line)
+    stream = io.BytesIO()
+    book.save(stream)
+    stream.seek(0)
+    stream.name = "bank.xlsx"
+    return stream
+
+
+@pytest.mark.django_db
+def test_a_bank_list_with_one_bad_row_imports_nothing_and_names_that_row(client, cast, tree):
+    a, b = payer(tree.b1, name="甲"), payer(tree.b1, "6000.00", name="乙")
+    c = payer(tree.b1, "2000.00", name="丙")
+    client.force_login(cast.alice)
+    url = reverse("dues:bank_import", args=[tree.b1.pk])
+    day = TODAY.isoformat()
+    bad = bank_file([[a.id_number, "", 40, day], ["", "乙", "90.01", day], ["", "丙", 10, day]])
+    page = client.post(url, {"month": f"{THIS:%Y-%m}", "file": bad})
+    errors = page.context["result"].errors
+    assert [e.line for e in errors] == [3] and "90.01" in errors[0].message
+    assert not Payment.objects.exists()
+    good = bank_file([[a.id_number, "", 40, day], ["", "乙", 90, day], ["", "丙", "10.00", day]])
+    response = client.post(url, {"month": f"{THIS:%Y-%m}", "file": good})
+    assert response.status_code == 302
+    assert Payment.objects.filter(method="bank").count() == 3
+    assert {due_of(m).paid for m in (a, b, c)} == {Decimal("40.00"), Decimal("90.00"),
+                                                   Decimal("10.00")}  # fmt: skip
+    again = client.post(url, {"month": f"{THIS:%Y-%m}", "file": bank_file([[a.id_number, "", 40,
+                                                                           day]])})  # fmt: skip
+    assert again.context["result"].errors[0].line == 2  # already paid: refused by line
+    client.force_login(cast.bob)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_bases_grid_saves_the_years_bases_all_or_nothing(client, cast, tree):
+    a, b = make_member(tree.b1, name="甲"), make_member(tree.b1, name="乙")
+    client.force_login(cast.alice)
+    url = reverse("dues:bases", args=[tree.b1.pk])
+    year = TODAY.year
+    refused = client.post(f"{url}?year={year}", {
+        f"m{a.pk}-category": "employed", f"m{a.pk}-base": "5000.01",
+        f"m{b.pk}-category": "employed", f"m{b.pk}-base": ""})  # fmt: skip
+    assert "乙" in " ".join(refused.context["errors"]) and not Basis.objects.exists()
+    saved = client.post(f"{url}?year={year}", {
+        f"m{a.pk}-category": "employed", f"m{a.pk}-base": "5000.01",
+        f"m{b.pk}-category": "student"})  # fmt: skip
+    assert saved.status_code == 302
+    amounts = dict(Basis.objects.values_list("member__name", "amount"))
+    assert amounts == {"甲": Decimal("75.00"), "乙": Decimal("0.20")}
+    assert Due.objects.filter(member=a).count() == TODAY.month  # January to this month
+
+
+@pytest.mark.django_db
+def test_a_payment_form_refuses_seven_back_months_and_the_receipt_prints(client, cast, tree):
+    member = payer(tree.b1, since_months=8)
+    client.force_login(cast.alice)
+    url = reverse("dues:payment_new", args=[member.pk])
+    data = {"first_month": f"{ago(7):%Y-%m}", "months": 7, "paid_on": TODAY.isoformat(),
+            "method": "cash"}  # fmt: skip
+    page = client.post(url, data)
+    assert "须记录支部同意的原因" in str(page.context["form"].errors["back_reason"])
+    response = client.post(url, {**data, "back_reason": "住院期间，支委会同意补交"})
+    payment = Payment.objects.get()
+    assert response["Location"] == reverse("dues:receipt", args=[payment.pk])
+    receipt = client.get(response["Location"]).content.decode()
+    assert payment.number in receipt and "¥280.00" in receipt
+    client.force_login(cast.bob)
+    assert client.get(response["Location"]).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_six_month_decision_goes_to_the_superior(client, cast, tree):
+    member = payer(tree.b1, since_months=6, name="久未交")
+    payer(tree.b1, since_months=5, name="五个月")
+    client.force_login(cast.alice)
+    arrears = client.get(reverse("dues:arrears", args=[tree.b1.pk]), {"six": "1"})
+    assert [r.member.name for r in arrears.context["page"]] == ["久未交"]
+    client.post(reverse("dues:lapse_new", args=[member.pk]),
+                {"decided_on": TODAY.isoformat(), "note": "支部大会决议"})  # fmt: skip
+    lapse = Lapse.objects.get()
+    decide = reverse("dues:lapse_decide", args=[lapse.pk])
+    assert client.post(decide, {"approve": "1"}).status_code == 403  # not the secretary's
+    client.force_login(cast.paul)
+    page = client.get(reverse("dues:arrears", args=[tree.p1.pk]))
+    assert list(page.context["pending"]) == [lapse]
+    client.post(decide, {"approve": "1"})
+    member.refresh_from_db()
+    assert member.status == Status.REMOVED
+    assert Lapse.objects.get().outcome == Lapse.Outcome.DONE
