@@ -19,7 +19,7 @@ from organizations.models import Organization
 from partybuild import sheets
 from partybuild.sheets import DATE, MONEY, Column, ImportResult, RowError
 
-from . import ledger
+from . import ledger, reminders
 from .models import Due, Method
 from .owing import OWING, month_of
 from .services import payment_record
@@ -62,6 +62,7 @@ def ensure_open(branch: Organization, month: datetime.date) -> None:
         return
     ids = Member.objects.filter(organization=branch, status__in=OWING).values_list("pk", flat=True)
     ledger.sync_many(list(ids))
+    reminders.refresh(branch)
 
 
 def totals(dues: QuerySet[Due]) -> Totals:
@@ -86,7 +87,7 @@ def grid_save(*, branch: Organization, month: datetime.date, ticks: dict[int, De
             with transaction.atomic():
                 payment_record(
                     member=due.member, first_month=due.month, amount=ticks[due.pk],
-                    paid_on=paid_on, method=method, by=by,
+                    paid_on=paid_on, method=method, by=by, refresh=False,
                 )  # fmt: skip
         except ValidationError as exc:
             errors.append(f"{due.member.name}: {' '.join(exc.messages)}")
@@ -95,6 +96,7 @@ def grid_save(*, branch: Organization, month: datetime.date, ticks: dict[int, De
     if errors:
         transaction.set_rollback(True)
         return 0, errors
+    reminders.refresh(branch)
     return count, []
 
 
@@ -152,13 +154,17 @@ def bank_import(*, file: BinaryIO, branch: Organization, month: datetime.date,
             return
         try:
             payment_record(member=due.member, first_month=due.month, paid_on=record["paid_on"],
-                           amount=record["amount"], method=Method.BANK, by=by)  # fmt: skip
+                           amount=record["amount"], method=Method.BANK, by=by,
+                           refresh=False)  # fmt: skip
         except ValidationError as exc:
             result.errors.extend(RowError(line, "", m) for m in exc.messages)
             return
         result.created += 1
 
-    return sheets.import_each(sheet.rows, import_line, result)
+    result = sheets.import_each(sheet.rows, import_line, result)
+    if result.ok:
+        reminders.refresh(branch)
+    return result
 
 
 def _match(line, record, by_number, by_name, result) -> Due | None:

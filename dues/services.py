@@ -13,7 +13,7 @@ from members.models import Member
 from members.services import member_leave
 from organizations.models import Policy
 
-from . import ledger
+from . import ledger, reminders
 from .models import Basis, Due, Excuse, Lapse, Payment
 from .owing import add_months, month_of
 from .rules import WITH_BASE, rule_amount
@@ -57,6 +57,7 @@ def basis_set(*, member: Member, starts: datetime.date, category: str,
                   "decision": decision.strip(), "reason": reason.strip(), "recorded_by": by},
     )  # fmt: skip
     ledger.sync(member)
+    reminders.refresh(member.organization)
     return basis
 
 
@@ -80,7 +81,7 @@ def _refuse(message: str, field_name: str | None = None) -> None:
 def payment_record(*, member: Member, first_month: datetime.date, months: int = 1,
                    paid_on: datetime.date, amount: Decimal | None = None, method: str = "cash",
                    proxy: str = "", consent: bool = False, back_reason: str = "",
-                   note: str = "", by=None) -> Payment:  # fmt: skip
+                   note: str = "", by=None, refresh: bool = True) -> Payment:  # fmt: skip
     """Record that the months from first_month on are paid. The amount is what the months
     owe unless given; more is voluntary, less is refused. Months before the month of payment
     are back payment: more than the rules allow needs the branch's reason."""
@@ -123,6 +124,8 @@ def payment_record(*, member: Member, first_month: datetime.date, months: int = 
         due.paid, due.paid_on, due.payment = due.amount + extra, paid_on, payment
         extra = Decimal("0.00")
     Due.objects.bulk_update(dues, ["paid", "paid_on", "payment"])
+    if refresh:
+        reminders.refresh(member.organization)
     return payment
 
 
@@ -148,6 +151,7 @@ def payment_cancel(*, payment: Payment, reason: str, by=None) -> None:
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     Due.objects.filter(payment=payment).update(paid=None, paid_on=None, payment=None)
     payment.delete()
+    reminders.refresh(payment.member.organization)
 
 
 # -- the six-month rule ----------------------------------------------------------------------
@@ -163,11 +167,13 @@ def excuse_record(*, member: Member, reason: str, from_month: datetime.date,
         _refuse(_("The reason cannot end before it begins."), "until_month")
     if not note.strip() and reason == Excuse.Reason.OTHER:
         _refuse(_("Describe the reason."), "note")
-    return Excuse.objects.create(
+    excuse = Excuse.objects.create(
         member=member, reason=reason, from_month=month_of(from_month),
         until_month=month_of(until_month) if until_month else None, note=note.strip(),
         recorded_by=by,
     )  # fmt: skip
+    reminders.refresh(member.organization)
+    return excuse
 
 
 @transaction.atomic
@@ -204,6 +210,7 @@ def lapse_approve(*, lapse: Lapse, by) -> Lapse:
     member_leave(member=lapse.member, status=Status.REMOVED, on=today, reason=reason, by=by)
     lapse.outcome, lapse.outcome_on, lapse.decided_by = Lapse.Outcome.DONE, today, by
     lapse.save()
+    reminders.refresh(lapse.organization)
     return lapse
 
 

@@ -196,6 +196,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.stats_nightly",
         "schedule": crontab(hour=1, minute=30),
     },
+    # The new month's dues are opened first; the reminders then read them.
+    "dues-nightly": {
+        "task": "dues.tasks.open_months",
+        "schedule": crontab(hour=0, minute=5),
+    },
     # Duties of a period (a meeting of the month) move on to the new day's periods.
     "reminders-nightly": {
         "task": "reminders.tasks.rebuild_timed",

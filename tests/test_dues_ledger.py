@@ -185,3 +185,27 @@ def test_the_ledger_follows_a_move_from_the_month_of_moving(tree):
     owners = list(Due.objects.filter(member=member).order_by("month")
                   .values_list("organization_id", flat=True))  # fmt: skip
     assert owners == [tree.b1.pk, tree.b1.pk, tree.b2.pk]
+
+
+@pytest.mark.django_db
+def test_dues_reminders_a_month_not_collected_then_three_and_six_months(tree):
+    from dues import reminders as dues_reminders
+    from reminders import services as store
+    from reminders.models import Reminder
+
+    three, six = paying(tree.b1, from_months_ago=3), paying(tree.b1, from_months_ago=6)
+    excused = paying(tree.b1, from_months_ago=6)
+    excuse_record(member=excused, reason=Excuse.Reason.ILLNESS, from_month=ago(6))
+    rows = {(r.kind, r.member_id): r for r in Reminder.objects.filter(source="dues")}
+    assert set(rows) == {("uncollected", None), ("arrears3", three.pk), ("arrears6", six.pk)}
+    month = rows[("uncollected", None)]
+    assert (month.subject_id, month.remind_from, month.expires_on.month) == (3, THIS.replace(
+        day=20), THIS.month)  # fmt: skip
+    assert rows[("arrears6", six.pk)].remind_from == THIS  # the sixth month has ended
+    assert "决定" in dues_reminders.describe(rows[("arrears6", six.pk)])
+    for member in (three, six, excused):
+        payment_record(member=member, first_month=ago(6) if member != three else ago(3),
+                       months=7 if member != three else 4, paid_on=TODAY,
+                       back_reason="补交")  # fmt: skip
+    assert not Reminder.objects.filter(source="dues").exists()
+    assert store.rebuild("dues", TODAY) == 0

@@ -44,14 +44,17 @@ def test_the_secretary_ticks_this_months_payments_in_the_grid(client, cast, tree
     page = client.get(url)
     assert page.context["totals"].owed == Decimal("40.00") + Decimal("90.00") + Decimal("10.00")
     # One amount below what is due: nothing is recorded, the error names the member.
-    refused = client.post(f"{url}?month={THIS:%Y-%m}", {
-        f"d{due_of(a).pk}-paid": "on", f"d{due_of(b).pk}-paid": "on",
-        f"d{due_of(b).pk}-amount": "80.00", "paid_on": TODAY.isoformat(), "method": "cash"})  # fmt: skip
+    ticks = {f"d{due_of(a).pk}-paid": "on", f"d{due_of(b).pk}-paid": "on",
+             "paid_on": TODAY.isoformat()}  # fmt: skip
+    refused = client.post(
+        f"{url}?month={THIS:%Y-%m}", {**ticks, f"d{due_of(b).pk}-amount": "80.00", "method": "cash"}
+    )
     assert refused.status_code == 200 and "乙" in " ".join(refused.context["errors"])
     assert not Payment.objects.exists()
-    saved = client.post(f"{url}?month={THIS:%Y-%m}", {
-        f"d{due_of(a).pk}-paid": "on", f"d{due_of(b).pk}-paid": "on",
-        f"d{due_of(b).pk}-amount": "100.00", "paid_on": TODAY.isoformat(), "method": "online"})  # fmt: skip
+    saved = client.post(
+        f"{url}?month={THIS:%Y-%m}",
+        {**ticks, f"d{due_of(b).pk}-amount": "100.00", "method": "online"},
+    )
     assert saved.status_code == 302
     page = client.get(url)
     totals = page.context["totals"]
