@@ -22,6 +22,8 @@ from appraisals.demo import demo_campaign
 from appraisals.models import Entry
 from development.demo import demo_steps
 from development.models import Step
+from dues.demo import demo_dues
+from dues.models import Due, Payment
 from meetings.demo import demo_meetings
 from meetings.models import Attendance, Meeting
 from organizations.models import (
@@ -404,10 +406,12 @@ def demo_build(size: Size | None = None, *, with_history: bool | None = None) ->
             demo_campaign(Organization.objects.get(parent__isnull=True), ANCHOR)
         with phases("meetings"):
             demo_meetings(ANCHOR, CREATED_AT)
+        with phases("dues"):
+            demo_dues(timezone.localdate(), CREATED_AT)
         with phases("reminders"), bulk_load(Reminder):
             reminders.rebuild()
     with phases("analyse"):
-        _analyse([Step, Meeting, Attendance])
+        _analyse([Step, Meeting, Attendance, Due, Payment])
     # The dashboards' figures as of today (in-process without a broker, else by the workers).
     from reports.models import RunTrigger
     from reports.tasks import request_recompute
