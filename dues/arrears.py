@@ -2,17 +2,18 @@
 six-month rule (domain.md section 4: six consecutive months unpaid without good reason and
 the member is treated as having left the party).
 
-Only the unpaid rows of the ledger are read (a partial index keeps them apart), then the
-last paid month of just the members found, so the list costs the size of the arrears, not
-of the ledger.
+Only the unpaid rows of the ledger are read (a partial index keeps them apart), summed per
+member in the database, then the last paid month of just the members found; the few whose
+unpaid months have a paid month between them are read month by month. The list costs the
+size of the arrears, not of the ledger, and the people are loaded for the page shown only.
 """
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, Min, QuerySet, Sum
 
 from members.models import Member
 from organizations.models import Policy
@@ -24,68 +25,90 @@ from .owing import month_of
 @dataclass
 class Arrears:
     member_id: int
-    months: list[datetime.date] = field(default_factory=list)
-    amount: Decimal = Decimal("0.00")
+    organization_id: int  # the member's organization now
+    count: int  # months unpaid
+    amount: Decimal
+    oldest: datetime.date
+    newest: datetime.date
     running: int = 0  # consecutive unpaid months up to the last month that is over
     run_from: datetime.date | None = None
     excuse: Excuse | None = None
     lapse: Lapse | None = None
     listed: bool = False  # under the six-month rule, for the branch to decide
     member: Member | None = None
-    organization_id: int | None = None  # the member's organization now
-
-    @property
-    def oldest(self) -> datetime.date:
-        return self.months[0]
-
-    @property
-    def count(self) -> int:
-        return len(self.months)
 
 
 def arrears_of(members: QuerySet[Member], today: datetime.date, *,
-               with_people: bool = True) -> list[Arrears]:  # fmt: skip
+               with_people: bool = False) -> list[Arrears]:  # fmt: skip
     """Members of the queryset with unpaid months before this month, oldest debt first
-    (with the Member objects unless with_people is False)."""
+    (with their Member objects when with_people; else see `with_members`)."""
     this_month = month_of(today)
-    unpaid = (
-        Due.objects.filter(paid_on__isnull=True, month__lt=this_month,
-                           member_id__in=members.values("pk"))
-        .order_by("member_id", "month").values_list("member_id", "month", "amount")
+    unpaid = Due.objects.filter(paid_on__isnull=True, month__lt=this_month,
+                                member_id__in=members.values("pk"))  # fmt: skip
+    sums = (
+        unpaid.values("member_id", "member__organization_id")
+        .annotate(count=Count("id"), amount=Sum("amount"), oldest=Min("month"),
+                  newest=Max("month"))
+        .order_by()
     )  # fmt: skip
-    found: dict[int, Arrears] = {}
-    for member_id, month, amount in unpaid:
-        row = found.setdefault(member_id, Arrears(member_id))
-        row.months.append(month)
-        row.amount += amount
+    found = {
+        row["member_id"]: Arrears(row["member_id"], row["member__organization_id"], row["count"],
+                                  row["amount"], row["oldest"], row["newest"])
+        for row in sums
+    }  # fmt: skip
     if not found:
         return []
+    _runs(found, this_month)
+    _decisions(found)
+    rows = sorted(found.values(), key=lambda r: (r.oldest, r.member_id))
+    return with_members(rows) if with_people else rows
+
+
+def _runs(found: dict[int, "Arrears"], this_month: datetime.date) -> None:
+    """The run of unpaid months since the last paid one; months read only for members with
+    a paid month after their oldest unpaid one (a gap between two runs)."""
     ids = list(found)
     last_paid = dict(
         Due.objects.filter(member_id__any_of=ids, paid_on__isnull=False, month__lt=this_month)
         .values("member_id").annotate(last=Max("month")).order_by()
         .values_list("member_id", "last")
     )  # fmt: skip
+    gaps = [i for i in ids if last_paid.get(i) and last_paid[i] > found[i].oldest]
+    months = defaultdict(list)
+    for member_id, month in (
+        Due.objects.filter(member_id__any_of=gaps, paid_on__isnull=True, month__lt=this_month)
+        .order_by("member_id", "month").values_list("member_id", "month")
+    ) if gaps else ():  # fmt: skip
+        months[member_id].append(month)
+    for member_id, row in found.items():
+        if member_id in months:
+            run = [m for m in months[member_id] if m > last_paid[member_id]]
+            row.running, row.run_from = len(run), (run[0] if run else None)
+        else:
+            row.running, row.run_from = row.count, row.oldest
+
+
+def _decisions(found: dict[int, "Arrears"]) -> None:
+    ids = list(found)
     excuses = defaultdict(list)
     for excuse in Excuse.objects.filter(member_id__any_of=ids).order_by("-from_month"):
         excuses[excuse.member_id].append(excuse)
     lapses = {lapse.member_id: lapse for lapse in Lapse.objects.filter(
         member_id__any_of=ids).exclude(outcome=Lapse.Outcome.RETURNED).order_by("id")}  # fmt: skip
     limit = Policy.current().dues_arrears_months
-    last_over = max(m for row in found.values() for m in row.months)
-    people = Member.objects.select_related("organization").in_bulk(ids) if with_people else {}
-    where = dict(Member.objects.filter(pk__any_of=ids).values_list("pk", "organization_id"))
     for row in found.values():
-        paid = last_paid.get(row.member_id)
-        run = [m for m in row.months if paid is None or m > paid]
-        row.running, row.run_from = len(run), (run[0] if run else None)
-        last = run[-1] if run else last_over
-        row.excuse = next((e for e in excuses[row.member_id] if e.covers(last)), None)
+        last = row.newest if row.running else None
+        row.excuse = next((e for e in excuses[row.member_id] if last and e.covers(last)), None)
         row.lapse = lapses.get(row.member_id)
         row.listed = row.running >= limit and row.excuse is None
+
+
+def with_members(rows: list[Arrears]) -> list[Arrears]:
+    """The rows with their Member objects (and organizations), in one query."""
+    people = Member.objects.select_related("organization").in_bulk([r.member_id for r in rows])
+    for row in rows:
         row.member = people.get(row.member_id)
-        row.organization_id = where.get(row.member_id)
-    return sorted(found.values(), key=lambda r: (r.oldest, r.member_id))
+    return rows
 
 
 def arrears_of_member(member: Member, today: datetime.date) -> Arrears | None:

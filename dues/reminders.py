@@ -50,7 +50,7 @@ def duties(branch_ids: list[int], today: datetime.date, limit: int) -> list[dict
         for row in unpaid
     ]  # fmt: skip
     members = Member.objects.filter(organization_id__any_of=branch_ids, status__in=OWING)
-    for arrears in arrears_of(members, today, with_people=False):
+    for arrears in arrears_of(members, today):
         if arrears.running < FIRST_WARNING or arrears.excuse is not None:
             continue
         kind = ARREARS6 if arrears.listed else ARREARS3

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 
 from organizations import access
 from organizations.models import Organization
@@ -17,7 +17,7 @@ from partybuild.statistics import snapshot_counts
 
 from .collection import Totals
 from .models import Due
-from .statistics import COLUMNS, MONTHS
+from .statistics import COLUMNS, MONTHS, fen_sum
 
 NAMES = [c.name for c in COLUMNS]
 
@@ -82,13 +82,13 @@ def _live_counts(ids: list[int], year: int, day: datetime.date) -> dict[int, dic
         Due.objects.filter(month__year=year, month__lte=day,
                            organization__ancestor_links__ancestor_id__in=ids)
         .values("organization__ancestor_links__ancestor_id", "month")
-        .annotate(owed=Sum("amount"), paid=Sum("amount", filter=Q(paid_on__lte=day)))
+        .annotate(owed=fen_sum(), paid=fen_sum(filter=Q(paid_on__lte=day)))
         .order_by()
     )  # fmt: skip
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         own = counts[row["organization__ancestor_links__ancestor_id"]]
-        owed, paid = int(row["owed"] * 100), int((row["paid"] or 0) * 100)
+        owed, paid = row["owed"] or 0, row["paid"] or 0
         own[f"dues_owed_m{row['month'].month:02d}"] += owed
         own[f"dues_paid_m{row['month'].month:02d}"] += paid
         own["dues_owed"] += owed

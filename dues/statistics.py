@@ -4,7 +4,8 @@ members with six or more consecutive months unpaid without good reason."""
 
 import datetime
 
-from django.db.models import Q, Sum
+from django.db.models import BigIntegerField, Q, Sum
+from django.db.models.functions import Cast, Round
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -26,8 +27,11 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def fen(amount) -> int:
-    return int((amount or 0) * 100)
+def fen_sum(**extra):
+    """A sum of amounts as whole fen, computed in the database: integers cross to Python
+    cheaply (168,000 rows for the large dataset), and the rounding makes SQLite's floating
+    sums exact."""
+    return Cast(Round(Sum("amount", **extra) * 100), BigIntegerField())
 
 
 def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -36,19 +40,19 @@ def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[
         Due.objects.filter(organization_id__any_of=organization_ids,
                            month__gte=datetime.date(as_of.year, 1, 1), month__lte=as_of)
         .values("organization_id", "month")
-        .annotate(owed=Sum("amount"), paid=Sum("amount", filter=Q(paid_on__lte=as_of)))
+        .annotate(owed=fen_sum(), paid=fen_sum(filter=Q(paid_on__lte=as_of)))
         .order_by()
     )  # fmt: skip
     result: dict[int, dict[str, int]] = {}
     for row in rows:
         own = result.setdefault(row["organization_id"], {"dues_owed": 0, "dues_paid": 0})
-        owed, paid = fen(row["owed"]), fen(row["paid"])
+        owed, paid = row["owed"] or 0, row["paid"] or 0
         own[f"dues_owed_m{row['month'].month:02d}"] = owed
         own[f"dues_paid_m{row['month'].month:02d}"] = paid
         own["dues_owed"] += owed
         own["dues_paid"] += paid
     members = Member.objects.filter(organization_id__any_of=organization_ids)
-    for row in arrears_of(members, as_of, with_people=False):
+    for row in arrears_of(members, as_of):
         if row.listed:
             own = result.setdefault(row.organization_id, {})
             own["dues_arrears6"] = own.get("dues_arrears6", 0) + 1

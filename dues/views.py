@@ -31,7 +31,7 @@ from partybuild.models import Action
 from partybuild.sheets import XLSX
 
 from . import collection, services
-from .arrears import arrears_of, arrears_of_member
+from .arrears import arrears_of, arrears_of_member, with_members
 from .forms import (
     BankListForm,
     BasisForm,
@@ -415,6 +415,7 @@ def arrears(request: HttpRequest, pk: int) -> HttpResponse:
         rows = [r for r in rows if r.listed]
     total = sum((r.amount for r in rows), Decimal("0.00"))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    with_members(page.object_list)
     pending = (
         access.scoped(Lapse.objects, request.user)
         .filter(organization__ancestor_links__ancestor=org, outcome=Lapse.Outcome.PENDING)
