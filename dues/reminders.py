@@ -16,13 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from members.models import Member
 from organizations.models import BRANCH_KINDS, Organization, Policy
 from reminders import services as store
 from reminders.models import Reminder
 from reminders.sources import Source
 
-from .arrears import arrears_of
+from .arrears import arrears_where
 from .models import Due
 from .owing import OWING, add_months, month_of
 
@@ -49,8 +48,9 @@ def duties(branch_ids: list[int], today: datetime.date, limit: int) -> list[dict
          "expires_on": month_end(month)}
         for row in unpaid
     ]  # fmt: skip
-    members = Member.objects.filter(organization_id__any_of=branch_ids, status__in=OWING)
-    for arrears in arrears_of(members, today):
+    for arrears in arrears_where(
+        today, member__organization_id__any_of=branch_ids, member__status__in=OWING
+    ):
         if arrears.running < FIRST_WARNING or arrears.excuse is not None:
             continue
         kind = ARREARS6 if arrears.listed else ARREARS3

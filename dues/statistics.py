@@ -9,10 +9,9 @@ from django.db.models.functions import Cast, Round
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member
 from partybuild.statistics import StatColumn
 
-from .arrears import arrears_of
+from .arrears import arrears_where
 from .models import Due
 
 MONTHS = range(1, 13)
@@ -51,8 +50,7 @@ def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[
         own[f"dues_paid_m{row['month'].month:02d}"] = paid
         own["dues_owed"] += owed
         own["dues_paid"] += paid
-    members = Member.objects.filter(organization_id__any_of=organization_ids)
-    for row in arrears_of(members, as_of):
+    for row in arrears_where(as_of, member__organization_id__any_of=organization_ids):
         if row.listed:
             own = result.setdefault(row.organization_id, {})
             own["dues_arrears6"] = own.get("dues_arrears6", 0) + 1

@@ -31,7 +31,7 @@ from partybuild.models import Action
 from partybuild.sheets import XLSX
 
 from . import collection, services
-from .arrears import arrears_of, arrears_of_member, with_members
+from .arrears import arrears_in, arrears_of_member, with_members
 from .forms import (
     BankListForm,
     BasisForm,
@@ -406,10 +406,7 @@ def arrears(request: HttpRequest, pk: int) -> HttpResponse:
     six-month rule first when asked (?six=1); the decisions waiting for this user."""
     org = _organization(request, pk)
     today = timezone.localdate()
-    members = access.scoped(Member.objects, request.user).filter(
-        organization__ancestor_links__ancestor=org
-    )
-    rows = arrears_of(members, today)
+    rows = arrears_in(org, request.user, today)
     six = request.GET.get("six") == "1"
     if six:
         rows = [r for r in rows if r.listed]
