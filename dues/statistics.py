@@ -33,6 +33,10 @@ def fen_sum(**extra):
     return Cast(Round(Sum("amount", **extra) * 100), BigIntegerField())
 
 
+OWED_KEYS = {m: f"dues_owed_m{m:02d}" for m in MONTHS}
+PAID_KEYS = {m: f"dues_paid_m{m:02d}" for m in MONTHS}
+
+
 def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[str, int]]:
     """Months of the year that have begun by the date; paid means paid by the date."""
     rows = (
@@ -40,14 +44,16 @@ def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[
                            month__gte=datetime.date(as_of.year, 1, 1), month__lte=as_of)
         .values("organization_id", "month")
         .annotate(owed=fen_sum(), paid=fen_sum(filter=Q(paid_on__lte=as_of)))
-        .order_by()
+        .order_by().values_list("organization_id", "month", "owed", "paid")
     )  # fmt: skip
     result: dict[int, dict[str, int]] = {}
-    for row in rows:
-        own = result.setdefault(row["organization_id"], {"dues_owed": 0, "dues_paid": 0})
-        owed, paid = row["owed"] or 0, row["paid"] or 0
-        own[f"dues_owed_m{row['month'].month:02d}"] = owed
-        own[f"dues_paid_m{row['month'].month:02d}"] = paid
+    for org_id, month, owed, paid in rows:
+        own = result.get(org_id)
+        if own is None:
+            own = result[org_id] = {"dues_owed": 0, "dues_paid": 0}
+        paid = paid or 0
+        own[OWED_KEYS[month.month]] = owed
+        own[PAID_KEYS[month.month]] = paid
         own["dues_owed"] += owed
         own["dues_paid"] += paid
     for row in arrears_where(as_of, member__organization_id__any_of=organization_ids):
