@@ -19,7 +19,7 @@ from members.models import Member
 from organizations.models import Policy
 
 from .models import Due, Excuse, Lapse
-from .owing import month_of
+from .owing import OWING, month_of
 
 
 @dataclass
@@ -42,42 +42,49 @@ def arrears_of(members: QuerySet[Member], today: datetime.date, *,
                with_people: bool = False) -> list[Arrears]:  # fmt: skip
     """Members of the queryset with unpaid months before this month, oldest debt first
     (with their Member objects when with_people; else see `with_members`)."""
-    return arrears_where(today, with_people=with_people, member_id__in=members.values("pk"))
+    rows = _arrears(_unpaid(today).filter(member_id__in=members.values("pk")), today, members)
+    return with_members(rows) if with_people else rows
 
 
 def arrears_in(organization, user, today: datetime.date) -> list[Arrears]:
-    """Members now in the organization's subtree, within the user's scope. The unpaid rows
-    lead (a few thousand for a whole city) and are joined to their members, instead of
-    testing them against every member of the subtree."""
+    """Members now in the organization's subtree, within the user's scope. Unpaid months
+    are kept with the member's branch (dues.ledger), so the unpaid rows of the subtree lead
+    (a few thousand for a whole city) and only the members found are looked up."""
     from organizations import access
 
-    unpaid = access.scoped(_unpaid(today), user, via="member__organization")
-    return _arrears(unpaid.filter(member__organization__ancestor_links__ancestor=organization),
-                    today)  # fmt: skip
+    unpaid = _unpaid(today).filter(organization__ancestor_links__ancestor=organization)
+    return _arrears(unpaid, today, access.scoped(Member.objects, user))
 
 
-def arrears_where(today: datetime.date, *, with_people: bool = False,
-                  **lookups) -> list[Arrears]:  # fmt: skip
-    """Arrears of the members whose unpaid rows match the lookups (e.g. by organization)."""
-    rows = _arrears(_unpaid(today).filter(**lookups), today)
-    return with_members(rows) if with_people else rows
+def arrears_where(today: datetime.date, **lookups) -> list[Arrears]:
+    """Arrears of the members whose unpaid rows match the lookups (by organization)."""
+    return _arrears(_unpaid(today).filter(**lookups), today, Member.objects.all())
 
 
 def _unpaid(today: datetime.date) -> QuerySet[Due]:
     return Due.objects.filter(paid_on__isnull=True, month__lt=month_of(today))
 
 
-def _arrears(unpaid: QuerySet[Due], today: datetime.date) -> list[Arrears]:
-    sums = (
-        unpaid.values("member_id", "member__organization_id")
+def _arrears(unpaid: QuerySet[Due], today: datetime.date,
+             members: QuerySet[Member]) -> list[Arrears]:  # fmt: skip
+    """Sum the unpaid rows per member, keep the members of the queryset who still owe
+    (full and probationary), then their runs and the branch's decisions."""
+    sums = list(
+        unpaid.values("member_id")
         .annotate(count=Count("id"), amount=Sum("amount"), oldest=Min("month"),
                   newest=Max("month"))
         .order_by()
     )  # fmt: skip
+    if not sums:
+        return []
+    where = dict(
+        members.filter(pk__any_of=[row["member_id"] for row in sums], status__in=OWING)
+        .values_list("pk", "organization_id")
+    )  # fmt: skip
     found = {
-        row["member_id"]: Arrears(row["member_id"], row["member__organization_id"], row["count"],
+        row["member_id"]: Arrears(row["member_id"], where[row["member_id"]], row["count"],
                                   row["amount"], row["oldest"], row["newest"])
-        for row in sums
+        for row in sums if row["member_id"] in where
     }  # fmt: skip
     if not found:
         return []

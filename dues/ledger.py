@@ -2,7 +2,9 @@
 the registry and the bases.
 
 A month's row is opened once the month has begun (or earlier, when a payment covers it in
-advance); it takes the amount of the basis in force and the branch the member was in. The
+advance); it takes the amount of the basis in force and the member's branch. Unpaid months
+follow the member when they move (the new branch collects them, as a transfer letter carries
+the "paid up to" month); paid months stay with the branch that collected them. The
 ledger of a member starts with their first basis: without a basis there is no amount to owe.
 Paid rows are history and never change; unpaid rows follow the registry (a member who left
 stops owing) and the bases (a corrected basis changes what is still owed).
@@ -45,7 +47,9 @@ def sync_many(member_ids: Iterable[int], through: datetime.date | None = None) -
             continue
         have = existing.get(member_id, {})
         owed = facts.owed(member_id, member_bases[0].starts, max([last, *have]))
-        for month, organization_id in owed.items():
+        collects = facts.organization_now(member_id)
+        for month in owed:
+            organization_id = collects  # what is still owed, the member's branch collects
             if month > last and month not in have:
                 continue  # opened ahead only by a payment
             amount = _in_force(member_bases, month).amount

@@ -72,6 +72,11 @@ class Facts:
                 owed[month] = record.organization_id  # the last organization of the month
         return owed
 
+    def organization_now(self, member_id: int) -> int | None:
+        """The organization of the member's latest owing record."""
+        records = self.records.get(member_id)
+        return records[-1].organization_id if records else None
+
     def _owing_from(self, member_id: int, record: MembershipRecord) -> datetime.date:
         if record.start_event == Event.ADMITTED:
             # The member meeting that voted the admission, not the approval after it.

@@ -56,7 +56,7 @@ def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[
         own[PAID_KEYS[month.month]] = paid
         own["dues_owed"] += owed
         own["dues_paid"] += paid
-    for row in arrears_where(as_of, member__organization_id__any_of=organization_ids):
+    for row in arrears_where(as_of, organization_id__any_of=organization_ids):
         if row.listed:
             own = result.setdefault(row.organization_id, {})
             own["dues_arrears6"] = own.get("dues_arrears6", 0) + 1
