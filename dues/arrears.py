@@ -78,7 +78,7 @@ def _arrears(unpaid: QuerySet[Due], today: datetime.date,
     if not sums:
         return []
     where = dict(
-        members.filter(pk__any_of=[row["member_id"] for row in sums], status__in=OWING)
+        members.filter(pk__any_of={row["member_id"] for row in sums}, status__in=OWING)
         .values_list("pk", "organization_id")
     )  # fmt: skip
     found = {
@@ -96,7 +96,7 @@ def _arrears(unpaid: QuerySet[Due], today: datetime.date,
 def _runs(found: dict[int, "Arrears"], this_month: datetime.date) -> None:
     """The run of unpaid months since the last paid one; months read only for members with
     a paid month after their oldest unpaid one (a gap between two runs)."""
-    ids = list(found)
+    ids = found.keys()  # not a list: handed to the lookup as it is (partybuild.lookups)
     last_paid = dict(
         Due.objects.filter(member_id__any_of=ids, paid_on__isnull=False, month__lt=this_month)
         .values("member_id").annotate(last=Max("month")).order_by()
@@ -118,7 +118,7 @@ def _runs(found: dict[int, "Arrears"], this_month: datetime.date) -> None:
 
 
 def _decisions(found: dict[int, "Arrears"]) -> None:
-    ids = list(found)
+    ids = found.keys()
     excuses = defaultdict(list)
     for excuse in Excuse.objects.filter(member_id__any_of=ids).order_by("-from_month"):
         excuses[excuse.member_id].append(excuse)

@@ -4,6 +4,9 @@
 driver interpolates each and PostgreSQL plans a 14,000-element list, 100–250 ms a query
 (the statistics of a whole city's branches ask several). One array literal costs 6 ms on
 PostgreSQL; SQLite reads one JSON array (and has no limit on the ids' number then).
+
+Pass the ids as a set (or any iterable but a list or tuple): Django walks a list value item
+by item looking for expressions (15 ms for 7,000 ids), a set it hands over as it is.
 """
 
 from django.db.models import Field, ForeignKey, Lookup
