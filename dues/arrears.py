@@ -143,3 +143,57 @@ def with_members(rows: list[Arrears]) -> list[Arrears]:
 def arrears_of_member(member: Member, today: datetime.date) -> Arrears | None:
     rows = arrears_of(Member.objects.filter(pk=member.pk), today)
     return rows[0] if rows else None
+
+
+# -- the stored standings ----------------------------------------------------------------------
+
+
+def _standing(row: Arrears):
+    from .models import Standing
+
+    return Standing(member_id=row.member_id, organization_id=row.organization_id,
+                    count=row.count, amount=row.amount, oldest=row.oldest, newest=row.newest,
+                    running=row.running, run_from=row.run_from, listed=row.listed,
+                    excuse=row.excuse, lapse=row.lapse)  # fmt: skip
+
+
+def refresh_members(member_ids, today: datetime.date | None = None) -> None:
+    """Store the members' standings again (after a payment, a basis, a reason, a decision)."""
+    from django.utils import timezone
+
+    from .models import Standing
+
+    ids = set(member_ids)
+    rows = _arrears(_unpaid(today or timezone.localdate()).filter(member_id__any_of=ids),
+                    today or timezone.localdate(), Member.objects.all())  # fmt: skip
+    Standing.objects.filter(member_id__any_of=ids).delete()
+    Standing.objects.bulk_create([_standing(r) for r in rows])
+
+
+def refresh_all(today: datetime.date) -> int:
+    """Every member's standing, as of the month of `today` (when a month closes)."""
+    from django.db import transaction
+
+    from .models import Standing, StandingRefresh
+
+    rows = _arrears(_unpaid(today), today, Member.objects.all())
+    with transaction.atomic():
+        Standing.objects.all().delete()
+        Standing.objects.bulk_create([_standing(r) for r in rows], batch_size=2000)
+        StandingRefresh.objects.all().delete()
+        StandingRefresh.objects.create(month=month_of(today))
+    return len(rows)
+
+
+def standings_in(organization, user, today: datetime.date):
+    """The stored standings of members now in the organization's subtree, in the user's
+    scope; refreshed first when the month has moved on since."""
+    from organizations import access
+
+    from .models import Standing, StandingRefresh
+
+    if not StandingRefresh.objects.filter(month=month_of(today)).exists():
+        refresh_all(today)
+    return access.scoped(Standing.objects, user).filter(
+        organization__ancestor_links__ancestor=organization
+    )

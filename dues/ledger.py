@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from members.models import Member
 
+from . import arrears
 from .models import Basis, Due
 from .owing import OWING, Facts, month_of
 
@@ -67,6 +68,7 @@ def sync_many(member_ids: Iterable[int], through: datetime.date | None = None) -
     Due.objects.bulk_create(new, batch_size=BATCH)
     Due.objects.bulk_update(changed, ["amount", "organization"], batch_size=BATCH)
     Due.objects.filter(pk__in=gone).delete()
+    arrears.refresh_members(ids)
 
 
 def _bases(member_ids: list[int]) -> dict[int, list[Basis]]:
@@ -88,12 +90,14 @@ def _in_force(bases: list[Basis], month: datetime.date) -> Basis:
 
 
 def open_month(through: datetime.date | None = None) -> int:
-    """Open the months up to `through` for every member who owes: the nightly task. Returns
-    the number of members looked at."""
+    """Open the months up to `through` for every member who owes, then store every
+    standing as of the new month: the nightly task. Returns the number of members looked
+    at."""
     members = Member.objects.filter(status__in=OWING).order_by("pk").values_list("pk", flat=True)
     last_pk, seen = 0, 0
     while chunk := list(members.filter(pk__gt=last_pk)[:BATCH]):
         last_pk = chunk[-1]
         sync_many(chunk, through)
         seen += len(chunk)
+    arrears.refresh_all(through or timezone.localdate())
     return seen

@@ -232,3 +232,43 @@ class Lapse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} · {self.outcome}"
+
+
+class Standing(models.Model):
+    """A member's arrears (dues.arrears) as of the last refresh: derived from the ledger and
+    stored so that a whole city's list is one indexed, paginated query. Refreshed for a
+    member whenever their ledger, good reasons or decisions change, and for everyone when a
+    month closes (StandingRefresh says which month the rows are of)."""
+
+    member = models.OneToOneField(
+        "members.Member", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )  # the member's branch
+    count = models.PositiveSmallIntegerField(_("months unpaid"))
+    amount = models.DecimalField(_("amount owed"), **MONEY)
+    oldest = models.DateField(_("oldest unpaid month"))
+    newest = models.DateField()
+    running = models.PositiveSmallIntegerField(_("consecutive"))
+    run_from = models.DateField(null=True, blank=True)
+    listed = models.BooleanField(default=False)
+    excuse = models.ForeignKey(Excuse, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")  # fmt: skip
+    lapse = models.ForeignKey(Lapse, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")  # fmt: skip
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "oldest"], name="standing_by_branch")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} · {self.count} · {self.amount}"
+
+
+class StandingRefresh(models.Model):
+    """The month whose closed months the standings count (refreshed when a month closes)."""
+
+    month = models.DateField(unique=True)
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

@@ -13,7 +13,7 @@ from members.models import Member
 from members.services import member_leave
 from organizations.models import Policy
 
-from . import ledger, reminders
+from . import arrears, ledger, reminders
 from .models import Basis, Due, Excuse, Lapse, Payment
 from .owing import add_months, month_of
 from .rules import WITH_BASE, rule_amount
@@ -124,6 +124,7 @@ def payment_record(*, member: Member, first_month: datetime.date, months: int = 
         due.paid, due.paid_on, due.payment = due.amount + extra, paid_on, payment
         extra = Decimal("0.00")
     Due.objects.bulk_update(dues, ["paid", "paid_on", "payment"])
+    arrears.refresh_members([member.pk])
     if refresh:
         reminders.refresh(member.organization)
     return payment
@@ -151,6 +152,7 @@ def payment_cancel(*, payment: Payment, reason: str, by=None) -> None:
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     Due.objects.filter(payment=payment).update(paid=None, paid_on=None, payment=None)
     payment.delete()
+    arrears.refresh_members([payment.member_id])
     reminders.refresh(payment.member.organization)
 
 
@@ -172,6 +174,7 @@ def excuse_record(*, member: Member, reason: str, from_month: datetime.date,
         until_month=month_of(until_month) if until_month else None, note=note.strip(),
         recorded_by=by,
     )  # fmt: skip
+    arrears.refresh_members([member.pk])
     reminders.refresh(member.organization)
     return excuse
 
@@ -181,21 +184,21 @@ def lapse_record(*, member: Member, decided_on: datetime.date, note: str = "",
                  by=None) -> Lapse:  # fmt: skip
     """The member meeting's decision that the member is treated as having left; it waits
     for the superior's approval."""
-    from .arrears import arrears_of_member
-
     member = Member.objects.select_for_update().get(pk=member.pk)
     if decided_on > timezone.localdate():
         _refuse(_("The decision date cannot be in the future."), "decided_on")
-    arrears = arrears_of_member(member, timezone.localdate())
-    if arrears is None or not arrears.listed:
+    standing = arrears.arrears_of_member(member, timezone.localdate())
+    if standing is None or not standing.listed:
         _refuse(_("Only a member listed under the six-month rule can be handled so."))
     if Lapse.objects.filter(member=member, outcome=Lapse.Outcome.PENDING).exists():
         _refuse(_("A decision on this member already waits for the superior."))
-    return Lapse.objects.create(
+    lapse = Lapse.objects.create(
         member=member, organization_id=member.organization_id, decided_on=decided_on,
-        unpaid_from=arrears.run_from, unpaid_months=arrears.running, note=note.strip(),
+        unpaid_from=standing.run_from, unpaid_months=standing.running, note=note.strip(),
         recorded_by=by,
     )  # fmt: skip
+    arrears.refresh_members([member.pk])
+    return lapse
 
 
 @transaction.atomic
@@ -224,4 +227,5 @@ def lapse_return(*, lapse: Lapse, reason: str, by) -> Lapse:
     lapse.outcome, lapse.decided_by = Lapse.Outcome.RETURNED, by
     lapse.outcome_on, lapse.return_reason = timezone.localdate(), reason.strip()
     lapse.save()
+    arrears.refresh_members([lapse.member_id])
     return lapse

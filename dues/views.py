@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +32,7 @@ from partybuild.models import Action
 from partybuild.sheets import XLSX
 
 from . import collection, services
-from .arrears import arrears_in, arrears_of_member, with_members
+from .arrears import arrears_of_member, standings_in
 from .forms import (
     BankListForm,
     BasisForm,
@@ -406,21 +407,24 @@ def arrears(request: HttpRequest, pk: int) -> HttpResponse:
     six-month rule first when asked (?six=1); the decisions waiting for this user."""
     org = _organization(request, pk)
     today = timezone.localdate()
-    rows = arrears_in(org, request.user, today)
+    standings = standings_in(org, request.user, today)
     six = request.GET.get("six") == "1"
+    summary = standings.aggregate(count=Count("pk"), total=Sum("amount"),
+                                  listed=Count("pk", filter=Q(listed=True)))  # fmt: skip
     if six:
-        rows = [r for r in rows if r.listed]
-    total = sum((r.amount for r in rows), Decimal("0.00"))
+        standings = standings.filter(listed=True)
+    rows = standings.select_related("member", "organization", "excuse", "lapse").order_by(
+        "oldest", "member_id"
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    with_members(page.object_list)
     pending = (
         access.scoped(Lapse.objects, request.user)
         .filter(organization__ancestor_links__ancestor=org, outcome=Lapse.Outcome.PENDING)
         .select_related("member", "organization")
     )
     return render(request, "dues/arrears.html", {
-        "organization": org, "page": page, "six": six, "count": len(rows), "total": total,
-        "listed": sum(1 for r in rows if r.listed), "today": today,
+        "organization": org, "page": page, "six": six, "count": summary["count"],
+        "total": summary["total"] or Decimal("0.00"), "listed": summary["listed"], "today": today,
         "pending": pending, "decides": access.decides_for(request.user, org),
         "can_write": _may_write(request, org),
     })  # fmt: skip

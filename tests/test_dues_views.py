@@ -165,3 +165,28 @@ def test_the_six_month_decision_goes_to_the_superior(client, cast, tree):
     member.refresh_from_db()
     assert member.status == Status.REMOVED
     assert Lapse.objects.get().outcome == Lapse.Outcome.DONE
+
+
+@pytest.mark.django_db
+def test_the_arrears_list_follows_payments_and_is_refreshed_when_a_month_closes(
+    client, cast, tree
+):
+    from dues.models import StandingRefresh
+    from dues.services import payment_record
+
+    member = payer(tree.b1, since_months=3, name="欠三月")
+    payer(tree.b4, since_months=2, name="别的支部")
+    client.force_login(cast.alice)
+    url = reverse("dues:arrears", args=[tree.b1.pk])
+    page = client.get(url)
+    assert [r.member_id for r in page.context["page"]] == [member.pk]
+    assert (page.context["count"], page.context["total"]) == (1, Decimal("120.00"))
+    payment_record(member=member, first_month=ago(3), months=3, paid_on=TODAY)
+    assert list(client.get(url).context["page"]) == []
+    # The stored standings are of a month: when it has moved on they are counted again.
+    Due.objects.filter(member=member, month=ago(1)).update(paid=None, paid_on=None, payment=None)
+    assert list(client.get(url).context["page"]) == []  # not yet: the same month
+    StandingRefresh.objects.update(month=ago(1))
+    assert [r.count for r in client.get(url).context["page"]] == [1]
+    city = client.get(reverse("dues:arrears", args=[tree.w.pk]))
+    assert city.status_code == 404  # a secretary sees her branch only
