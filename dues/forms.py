@@ -121,3 +121,12 @@ class BankListForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(_("Check and import"))
+
+
+class BasesImportForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("year"), min_value=2000, max_value=2100)
+    file = forms.FileField(label=gettext_lazy("bases file (.xlsx)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Check and import"))

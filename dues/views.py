@@ -33,8 +33,11 @@ from partybuild.sheets import XLSX
 
 from . import collection, services
 from .arrears import arrears_of_member, standings_in
+from .bases_import import bases_import
+from .bases_import import write_template as write_bases_template
 from .forms import (
     BankListForm,
+    BasesImportForm,
     BasisForm,
     CancelForm,
     ExcuseForm,
@@ -357,6 +360,41 @@ def _same(basis: Basis, values: dict) -> bool:
     amount = values["amount"] if values["amount"] is not None else basis.rule_amount
     return (basis.category, basis.base, basis.amount, basis.decision) == (
         values["category"], values["base"], amount, values["decision"].strip())  # fmt: skip
+
+
+@login_required
+def bases_import_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The year's bases from a spreadsheet: all lines or none, errors by line."""
+    org = _branch(request, pk, write=True)
+    form = BasesImportForm(request.POST or None, request.FILES or None,
+                           initial={"year": timezone.localdate().year})  # fmt: skip
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload, year = form.cleaned_data["file"], form.cleaned_data["year"]
+        try:
+            lines = sheets.count_lines(upload)  # bounded in bytes and rows before parsing
+        except sheets.SheetError as exc:
+            result = sheets.ImportResult.refused(exc)
+        else:
+            result = bases_import(file=upload, branch=org, year=year, by=request.user)
+            audit.record(request, Action.IMPORT, summary="dues_bases", lines=lines,
+                         organization_id=org.pk, created=result.created,
+                         errors=result.total_errors)  # fmt: skip
+        if result.ok:
+            messages.success(request, _("%(count)s bases saved.") % {"count": result.created})
+            return redirect(f"{reverse('dues:bases', args=[org.pk])}?year={year}")
+    return render(request, "dues/bases_import.html", {
+        "organization": org, "form": form, "result": result,
+    })  # fmt: skip
+
+
+@login_required
+def bases_template(request: HttpRequest) -> HttpResponse:
+    stream = io.BytesIO()
+    write_bases_template(stream)
+    stream.seek(0)
+    return FileResponse(stream, as_attachment=True, filename="dues-bases.xlsx",
+                        content_type=XLSX)  # fmt: skip
 
 
 # -- the bank's list -------------------------------------------------------------------------

@@ -159,7 +159,9 @@ OBJECT_CASES = [
     for name in ("dues:collection", "dues:arrears")
     for code in ("b1", "b2", "g1", "p2")
 ] + [
-    ("dues:bank_import", "org", code, "get", expect_write) for code in ("b1", "b2", "b4")
+    (name, "org", code, "get", expect_write)
+    for name in ("dues:bank_import", "dues:bases_import")
+    for code in ("b1", "b2", "b4")
 ] + [
     (name, "member", code, "get", expect_read)
     for name in ("dues:member", "dues:statement")
@@ -205,6 +207,7 @@ def global_expectations(user: str) -> dict[str, int]:
         "meetings:meeting_import": writes,
         "meetings:meeting_template": 200,
         "dues:bank_template": 200,
+        "dues:bases_template": 200,
         "appraisals:campaign_new": 200 if user in TREE_MANAGERS else 403,
         "reports:dashboard": 404 if user == "nora" else 200,
         "reports:ratios": 404 if user == "nora" else 200,

@@ -168,9 +168,7 @@ def test_the_six_month_decision_goes_to_the_superior(client, cast, tree):
 
 
 @pytest.mark.django_db
-def test_the_arrears_list_follows_payments_and_is_refreshed_when_a_month_closes(
-    client, cast, tree
-):
+def test_the_arrears_list_follows_payments_and_is_refreshed_when_a_month_closes(client, cast, tree):
     from dues.models import StandingRefresh
     from dues.services import payment_record
 
@@ -190,3 +188,47 @@ def test_the_arrears_list_follows_payments_and_is_refreshed_when_a_month_closes(
     assert [r.count for r in client.get(url).context["page"]] == [1]
     city = client.get(reverse("dues:arrears", args=[tree.w.pk]))
     assert city.status_code == 404  # a secretary sees her branch only
+
+
+def bases_file(lines):
+    from openpyxl import Workbook
+
+    from dues.bases_import import COLUMNS
+
+    book = Workbook()
+    book.active.append([str(c.label) for c in COLUMNS])
+    for line in lines:
+        book.active.append(line)
+    stream = io.BytesIO()
+    book.save(stream)
+    stream.seek(0)
+    stream.name = "bases.xlsx"
+    return stream
+
+
+@pytest.mark.django_db
+def test_the_bases_import_is_all_or_nothing_with_errors_by_line(client, cast, tree):
+    a, b = make_member(tree.b1, name="甲"), make_member(tree.b1, name="乙")
+    stranger = make_member(tree.b4, name="丙")
+    client.force_login(cast.alice)
+    url = reverse("dues:bases_import", args=[tree.b1.pk])
+    year = TODAY.year
+    bad_lines = [
+        [a.id_number, "甲", "在职", 6200, None, ""],
+        [b.id_number, "乙", "在职", None, None, ""],  # no base
+        [stranger.id_number, "", "学生", None, None, ""],  # not of the branch
+        [a.id_number, "", "离退休人员", "4800.005", None, ""],  # a third decimal place
+    ]
+    bad = bases_file(bad_lines)
+    page = client.post(url, {"year": year, "file": bad})
+    assert [e.line for e in page.context["result"].errors] == [5]  # the cells are read first
+    page = client.post(url, {"year": year, "file": bases_file(bad_lines[:3])})
+    assert sorted({e.line for e in page.context["result"].errors}) == [3, 4]
+    assert not Basis.objects.exists()
+    good = bases_file([[a.id_number, "甲", "在职", 6200, None, ""],
+                       [b.id_number, "", "离退休人员", "4800.00", 30, ""]])  # fmt: skip
+    assert client.post(url, {"year": year, "file": good}).status_code == 302
+    amounts = dict(Basis.objects.values_list("member__name", "amount"))
+    assert amounts == {"甲": Decimal("93.00"), "乙": Decimal("30.00")}  # 24.00 asked; 30 more
+    client.force_login(cast.bob)
+    assert client.get(url).status_code == 404
