@@ -130,3 +130,13 @@ class BasesImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(_("Check and import"))
+
+
+class OpeningForm(forms.Form):
+    paid_up_to = MonthField(label=gettext_lazy("dues paid up to (month)"))
+    source = forms.CharField(label=gettext_lazy("transfer letter (number, issuing organization)"),
+                             max_length=120, required=False)  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Save"))

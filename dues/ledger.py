@@ -21,7 +21,7 @@ from members.models import Member
 
 from . import arrears
 from .models import Basis, Due
-from .owing import OWING, Facts, month_of
+from .owing import OWING, Facts, month_of, next_month
 
 BATCH = 2000
 
@@ -47,7 +47,10 @@ def sync_many(member_ids: Iterable[int], through: datetime.date | None = None) -
         if not member_bases:
             continue
         have = existing.get(member_id, {})
-        owed = facts.owed(member_id, member_bases[0].starts, max([last, *have]))
+        first = member_bases[0].starts
+        if member_id in facts.paid_up_to:  # arrears brought on a transfer come with it
+            first = min(first, next_month(facts.paid_up_to[member_id]))
+        owed = facts.owed(member_id, first, max([last, *have]))
         collects = facts.organization_now(member_id)
         for month in owed:
             organization_id = collects  # what is still owed, the member's branch collects

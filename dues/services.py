@@ -8,13 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.choices import Status
+from members.choices import Event, Status
 from members.models import Member
 from members.services import member_leave
 from organizations.models import Policy
 
 from . import arrears, ledger, reminders
-from .models import Basis, Due, Excuse, Lapse, Payment
+from .models import Basis, Due, Excuse, Lapse, Opening, Payment
 from .owing import add_months, month_of
 from .rules import WITH_BASE, rule_amount
 
@@ -68,6 +68,25 @@ def basis_for(member: Member, month: datetime.date) -> Basis | None:
         .order_by("-starts")
         .first()
     )
+
+
+@transaction.atomic
+def opening_set(*, member: Member, paid_up_to: datetime.date, source: str = "",
+                by=None) -> Opening:  # fmt: skip
+    """Dues paid up to, as the transfer letter of a member who arrived states: the member
+    owes from the month after (arrears brought along are owed to the new branch)."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    arrived = member.records.filter(start_event=Event.TRANSFERRED_IN).exists()
+    if not arrived:
+        _refuse(_("Only a member who arrived by transfer has a paid-up-to month."), "paid_up_to")
+    if month_of(paid_up_to) > add_months(month_of(timezone.localdate()), 12):
+        _refuse(_("Dues are paid at most a year ahead."), "paid_up_to")
+    opening, _created = Opening.objects.update_or_create(
+        member=member, defaults={"paid_up_to": month_of(paid_up_to), "source": source.strip()}
+    )
+    ledger.sync(member)
+    reminders.refresh(member.organization)
+    return opening
 
 
 # -- payments --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ urlpatterns = [
     path("members/<int:pk>/pay/", views.payment_new, name="payment_new"),
     path("members/<int:pk>/basis/", views.basis_new, name="basis_new"),
     path("members/<int:pk>/excuse/", views.excuse_new, name="excuse_new"),
+    path("members/<int:pk>/arrival/", views.opening, name="opening"),
     path("members/<int:pk>/lapse/", views.lapse_new, name="lapse_new"),
     path("members/<int:pk>/statement/", views.statement, name="statement"),
     path("payments/<int:pk>/", views.receipt, name="receipt"),

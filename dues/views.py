@@ -42,10 +42,11 @@ from .forms import (
     CancelForm,
     ExcuseForm,
     LapseForm,
+    OpeningForm,
     PaymentForm,
     parse_month,
 )
-from .models import Basis, Due, Lapse, Payment
+from .models import Basis, Due, Lapse, Opening, Payment
 from .owing import OWING, add_months, month_of
 from .publication import publication_rows, write_publication
 from .report import collection_report
@@ -157,6 +158,8 @@ def member_dues(request: HttpRequest, pk: int) -> HttpResponse:
         "payments": Payment.objects.filter(member=member).order_by("-paid_on", "-pk")[:24],
         "arrears": arrears_of_member(member, today),
         "lapses": Lapse.objects.filter(member=member).order_by("-pk"),
+        "opening": Opening.objects.filter(member=member).first(),
+        "arrived": member.records.filter(start_event="transferred_in").exists(),
         "can_write": _may_write(request, member.organization),
         "owes": member.status in OWING,
     })  # fmt: skip
@@ -200,6 +203,20 @@ def basis_new(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"starts": f"{timezone.localdate():%Y-%m}"}
     return _member_form(request, pk, BasisForm, save, title=_("Dues basis"),
                         done=_("Basis saved."), initial=initial)  # fmt: skip
+
+
+@login_required
+def opening(request: HttpRequest, pk: int) -> HttpResponse:
+    """The paid-up-to month of a member who arrived by transfer (from the letter)."""
+
+    def save(member, data):
+        services.opening_set(member=member, by=request.user, **data)
+
+    current = Opening.objects.filter(member_id=pk).first()
+    initial = {"paid_up_to": f"{current.paid_up_to:%Y-%m}", "source": current.source} if (
+        current) else {}  # fmt: skip
+    return _member_form(request, pk, OpeningForm, save, title=_("Dues paid up to on arrival"),
+                        done=_("Saved."), initial=initial)  # fmt: skip
 
 
 @login_required

@@ -168,7 +168,8 @@ OBJECT_CASES = [
     for code in ("b1", "b2", "b4")
 ] + [
     (name, "member", code, "get", expect_write)
-    for name in ("dues:payment_new", "dues:basis_new", "dues:excuse_new", "dues:lapse_new")
+    for name in ("dues:payment_new", "dues:basis_new", "dues:excuse_new", "dues:lapse_new",
+                 "dues:opening")
     for code in ("b1", "b2", "b4")
 ] + [
     ("dues:receipt", "payment", code, "get", expect_read) for code in ("b1", "b2", "b4")

@@ -210,3 +210,22 @@ def test_dues_reminders_a_month_not_collected_then_three_and_six_months(tree):
                        back_reason="补交")  # fmt: skip
     assert not Reminder.objects.filter(source="dues").exists()
     assert store.rebuild("dues", TODAY) == 0
+
+
+@pytest.mark.django_db
+def test_the_letters_paid_up_to_month_opens_a_transferred_members_ledger(tree):
+    from dues.services import opening_set
+
+    arrived = make_member(tree.b1, since=ago(3))
+    MembershipRecord.objects.filter(member=arrived).update(start_event=Event.TRANSFERRED_IN)
+    basis_set(member=arrived, starts=ago(3), category=Category.STUDENT)
+    assert Due.objects.filter(member=arrived).count() == 4  # no letter yet: from arrival
+    opening_set(member=arrived, paid_up_to=ago(5), source="转字第012号")
+    months = list(Due.objects.filter(member=arrived).values_list("month", flat=True))
+    assert months == [ago(n) for n in range(4, -1, -1)]  # the arrears brought along
+    opening_set(member=arrived, paid_up_to=ago(1), source="转字第012号（更正）")
+    months = list(Due.objects.filter(member=arrived).values_list("month", flat=True))
+    assert months == [THIS]  # paid up to last month: owes from this one
+    registered = paying(tree.b1, from_months_ago=1)
+    with pytest.raises(ValidationError):
+        opening_set(member=registered, paid_up_to=ago(1))
