@@ -24,7 +24,7 @@ from members.models import Member, MembershipRecord
 from organizations.models import Policy
 from partybuild.bulk import bulk_load, copy_rows
 
-from . import arrears
+from . import arrears, totals
 from .models import Basis, Due, Excuse, Payment
 from .owing import OWING, add_months, month_of
 from .rules import Category, rule_amount
@@ -58,6 +58,7 @@ def demo_dues(today: datetime.date, recorded_at: datetime.datetime, seed: int = 
             copy_rows(Excuse, excuses)
             written += len(dues)
         _reset_sequences()
+    totals.recount_all()
     arrears.refresh_all(today)
     return written
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from members.models import Member
 
-from . import arrears
+from . import arrears, totals
 from .models import Basis, Due
 from .owing import OWING, Facts, month_of, next_month
 
@@ -42,6 +42,7 @@ def sync_many(member_ids: Iterable[int], through: datetime.date | None = None) -
     for due in Due.objects.filter(member_id__in=ids):
         existing[due.member_id][due.month] = due
     new, changed, gone = [], [], []
+    touched: set[tuple[int, datetime.date]] = set()
     for member_id in ids:
         member_bases = bases.get(member_id)
         if not member_bases:
@@ -65,12 +66,15 @@ def sync_many(member_ids: Iterable[int], through: datetime.date | None = None) -
                 amount,
                 organization_id,
             ):
+                touched.add((due.organization_id, month))
                 due.amount, due.organization_id = amount, organization_id
                 changed.append(due)
-        gone += [d.pk for m, d in have.items() if d.paid_on is None and m not in owed]
+        gone += [d for m, d in have.items() if d.paid_on is None and m not in owed]
     Due.objects.bulk_create(new, batch_size=BATCH)
     Due.objects.bulk_update(changed, ["amount", "organization"], batch_size=BATCH)
-    Due.objects.filter(pk__in=gone).delete()
+    Due.objects.filter(pk__in=[d.pk for d in gone]).delete()
+    touched.update((d.organization_id, d.month) for d in [*new, *changed, *gone])
+    totals.recount(touched)
     arrears.refresh_members(ids)
 
 
@@ -103,4 +107,5 @@ def open_month(through: datetime.date | None = None) -> int:
         sync_many(chunk, through)
         seen += len(chunk)
     arrears.refresh_all(through or timezone.localdate())
+    totals.recount_all()  # a safety net: the day's changes recounted them already
     return seen

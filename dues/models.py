@@ -272,3 +272,24 @@ class StandingRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
+
+
+class MonthTotal(models.Model):
+    """What an organization's members owed for a month and have paid, in whole fen: kept in
+    step with the ledger (dues.totals) so that the statistics of today read one narrow row
+    per organization and month instead of summing millions of ledger rows."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField()
+    owed = models.BigIntegerField(default=0)  # fen
+    paid = models.BigIntegerField(default=0)  # fen
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "month"], name="one_total_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} · {self.month:%Y-%m} · {self.owed}/{self.paid}"

@@ -17,7 +17,8 @@ from partybuild.statistics import snapshot_counts
 
 from .collection import Totals
 from .models import Due
-from .statistics import COLUMNS, MONTHS, fen_sum
+from .statistics import COLUMNS, MONTHS
+from .totals import fen_sum
 
 NAMES = [c.name for c in COLUMNS]
 

@@ -13,7 +13,7 @@ from members.models import Member
 from members.services import member_leave
 from organizations.models import Policy
 
-from . import arrears, ledger, reminders
+from . import arrears, ledger, reminders, totals
 from .models import Basis, Due, Excuse, Lapse, Opening, Payment
 from .owing import add_months, month_of
 from .rules import WITH_BASE, rule_amount
@@ -143,6 +143,7 @@ def payment_record(*, member: Member, first_month: datetime.date, months: int = 
         due.paid, due.paid_on, due.payment = due.amount + extra, paid_on, payment
         extra = Decimal("0.00")
     Due.objects.bulk_update(dues, ["paid", "paid_on", "payment"])
+    totals.recount({(due.organization_id, due.month) for due in dues})
     arrears.refresh_members([member.pk])
     if refresh:
         reminders.refresh(member.organization)
@@ -169,7 +170,10 @@ def payment_cancel(*, payment: Payment, reason: str, by=None) -> None:
     if not reason.strip():
         _refuse(_("Say why the payment is cancelled."), "reason")
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
-    Due.objects.filter(payment=payment).update(paid=None, paid_on=None, payment=None)
+    covered = Due.objects.filter(payment=payment)
+    pairs = set(covered.values_list("organization_id", "month"))
+    covered.update(paid=None, paid_on=None, payment=None)
+    totals.recount(pairs)
     payment.delete()
     arrears.refresh_members([payment.member_id])
     reminders.refresh(payment.member.organization)

@@ -1,0 +1,57 @@
+"""Each organization's owed and paid of a month (dues.models.MonthTotal), kept in step with
+the ledger: whatever changes ledger rows recounts the (organization, month) pairs it touched,
+from the ledger itself, in the same transaction; the nightly task recounts everything.
+
+The statistics read these totals for a snapshot of today (every payment is dated today or
+earlier); a snapshot of a past day sums the ledger with the payments made by that day.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import BigIntegerField, Q, Sum
+from django.db.models.functions import Cast, Round
+
+from .models import Due, MonthTotal
+
+Pair = tuple[int, object]  # (organization id, month)
+
+
+def fen_sum(**extra):
+    """A sum of amounts as whole fen, computed in the database: integers cross to Python
+    cheaply, and the rounding makes SQLite's floating sums exact."""
+    return Cast(Round(Sum("amount", **extra) * 100), BigIntegerField())
+
+
+def recount(pairs: Iterable[Pair]) -> None:
+    """Count the pairs again from the ledger (a pair with no rows left is removed)."""
+    by_month: dict[object, set[int]] = defaultdict(set)
+    for organization_id, month in pairs:
+        if organization_id is not None:
+            by_month[month].add(organization_id)
+    for month, organizations in by_month.items():
+        rows = (
+            Due.objects.filter(month=month, organization_id__any_of=organizations)
+            .values("organization_id")
+            .annotate(owed=fen_sum(), paid=fen_sum(filter=Q(paid_on__isnull=False)))
+            .order_by().values_list("organization_id", "owed", "paid")
+        )  # fmt: skip
+        MonthTotal.objects.filter(month=month, organization_id__any_of=organizations).delete()
+        MonthTotal.objects.bulk_create([
+            MonthTotal(organization_id=org, month=month, owed=owed or 0, paid=paid or 0)
+            for org, owed, paid in rows
+        ])  # fmt: skip
+
+
+def recount_all() -> int:
+    """Every total again from the ledger (nightly, and after a bulk load)."""
+    rows = (
+        Due.objects.values("organization_id", "month")
+        .annotate(owed=fen_sum(), paid=fen_sum(filter=Q(paid_on__isnull=False)))
+        .order_by().values_list("organization_id", "month", "owed", "paid")
+    )  # fmt: skip
+    totals = [MonthTotal(organization_id=org, month=month, owed=owed or 0, paid=paid or 0)
+              for org, month, owed, paid in rows.iterator(chunk_size=20_000)]  # fmt: skip
+    MonthTotal.objects.all().delete()
+    MonthTotal.objects.bulk_create(totals, batch_size=5000)
+    return len(totals)
