@@ -28,8 +28,9 @@ from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from foundation import ensure_database, first_of, logged_in, measure  # noqa: E402
 
+from dues import totals  # noqa: E402
 from dues.demo import demo_dues  # noqa: E402
-from dues.models import Due, Payment  # noqa: E402
+from dues.models import Due, MonthTotal, Payment  # noqa: E402
 from members.demo import CREATED_AT  # noqa: E402
 from members.models import Member  # noqa: E402
 from organizations.models import Kind, Organization  # noqa: E402
@@ -44,6 +45,10 @@ def build(rebuild: bool) -> None:
                            "dues_lapse")  # fmt: skip
     if Due.objects.exists():
         print(f"dues present: {Due.objects.count()} ledger rows")
+        if not MonthTotal.objects.exists():  # a ledger built before the totals were kept
+            started = time.perf_counter()
+            made = totals.recount_all()
+            print(f"month totals counted: {made} in {time.perf_counter() - started:.1f} s")
         return
     started = time.perf_counter()
     with transaction.atomic():

@@ -75,7 +75,7 @@ def test_a_payment_covers_its_months_and_more_is_voluntary_less_refused(tree):
 def test_a_quarter_paid_ahead_opens_the_coming_months(tree):
     member = paying(tree.b1, from_months_ago=0)
     payment_record(member=member, first_month=THIS, months=3, paid_on=TODAY)
-    months = list(Due.objects.filter(member=member).values_list("month", "paid"))
+    months = list(Due.objects.filter(member=member).order_by("month").values_list("month", "paid"))
     assert months == [(add_months(THIS, i), Decimal("40.00")) for i in range(3)]
 
 
@@ -221,10 +221,14 @@ def test_the_letters_paid_up_to_month_opens_a_transferred_members_ledger(tree):
     basis_set(member=arrived, starts=ago(3), category=Category.STUDENT)
     assert Due.objects.filter(member=arrived).count() == 4  # no letter yet: from arrival
     opening_set(member=arrived, paid_up_to=ago(5), source="转字第012号")
-    months = list(Due.objects.filter(member=arrived).values_list("month", flat=True))
+    months = list(
+        Due.objects.filter(member=arrived).order_by("month").values_list("month", flat=True)
+    )
     assert months == [ago(n) for n in range(4, -1, -1)]  # the arrears brought along
     opening_set(member=arrived, paid_up_to=ago(1), source="转字第012号（更正）")
-    months = list(Due.objects.filter(member=arrived).values_list("month", flat=True))
+    months = list(
+        Due.objects.filter(member=arrived).order_by("month").values_list("month", flat=True)
+    )
     assert months == [THIS]  # paid up to last month: owes from this one
     registered = paying(tree.b1, from_months_ago=1)
     with pytest.raises(ValidationError):
