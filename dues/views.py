@@ -379,30 +379,41 @@ def _same(basis: Basis, values: dict) -> bool:
         values["category"], values["base"], amount, values["decision"].strip())  # fmt: skip
 
 
+def _branch_import(request, org, form, *, kind: str, run, template: str, done: str, next_url):
+    """A branch's spreadsheet import: the upload bounded in bytes and rows before it is
+    parsed, then `run(file, data)` (all lines or none), audited; a clean import goes on to
+    `next_url(data)` saying `done` (with %(count)s), a refused one lists its errors by line."""
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            lines = sheets.count_lines(upload)
+        except sheets.SheetError as exc:
+            result = sheets.ImportResult.refused(exc)
+        else:
+            result = run(upload, form.cleaned_data)
+            audit.record(request, Action.IMPORT, summary=kind, lines=lines,
+                         organization_id=org.pk, created=result.created,
+                         errors=result.total_errors)  # fmt: skip
+        if result.ok:
+            messages.success(request, done % {"count": result.created})
+            return redirect(next_url(form.cleaned_data))
+    return render(request, template, {"organization": org, "form": form, "result": result})
+
+
 @login_required
 def bases_import_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The year's bases from a spreadsheet: all lines or none, errors by line."""
     org = _branch(request, pk, write=True)
     form = BasesImportForm(request.POST or None, request.FILES or None,
                            initial={"year": timezone.localdate().year})  # fmt: skip
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload, year = form.cleaned_data["file"], form.cleaned_data["year"]
-        try:
-            lines = sheets.count_lines(upload)  # bounded in bytes and rows before parsing
-        except sheets.SheetError as exc:
-            result = sheets.ImportResult.refused(exc)
-        else:
-            result = bases_import(file=upload, branch=org, year=year, by=request.user)
-            audit.record(request, Action.IMPORT, summary="dues_bases", lines=lines,
-                         organization_id=org.pk, created=result.created,
-                         errors=result.total_errors)  # fmt: skip
-        if result.ok:
-            messages.success(request, _("%(count)s bases saved.") % {"count": result.created})
-            return redirect(f"{reverse('dues:bases', args=[org.pk])}?year={year}")
-    return render(request, "dues/bases_import.html", {
-        "organization": org, "form": form, "result": result,
-    })  # fmt: skip
+    return _branch_import(
+        request, org, form, kind="dues_bases", template="dues/bases_import.html",
+        run=lambda file, data: bases_import(file=file, branch=org, year=data["year"],
+                                            by=request.user),
+        done=_("%(count)s bases saved."),
+        next_url=lambda data: f"{reverse('dues:bases', args=[org.pk])}?year={data['year']}",
+    )  # fmt: skip
 
 
 @login_required
@@ -423,25 +434,14 @@ def bank_import(request: HttpRequest, pk: int) -> HttpResponse:
     org = _branch(request, pk, write=True)
     form = BankListForm(request.POST or None, request.FILES or None,
                         initial={"month": f"{timezone.localdate():%Y-%m}"})  # fmt: skip
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload, month = form.cleaned_data["file"], form.cleaned_data["month"]
-        try:
-            lines = sheets.count_lines(upload)  # bounded in bytes and rows before parsing
-        except sheets.SheetError as exc:
-            result = sheets.ImportResult.refused(exc)
-        else:
-            result = collection.bank_import(file=upload, branch=org, month=month,
-                                            by=request.user)  # fmt: skip
-            audit.record(request, Action.IMPORT, summary="dues_bank_list", lines=lines,
-                         organization_id=org.pk, created=result.created,
-                         errors=result.total_errors)  # fmt: skip
-        if result.ok:
-            messages.success(request, _("%(count)s payments imported.") % {"count": result.created})
-            return redirect(f"{reverse('dues:collect', args=[org.pk])}?month={month:%Y-%m}")
-    return render(request, "dues/bank_import.html", {
-        "organization": org, "form": form, "result": result,
-    })  # fmt: skip
+    return _branch_import(
+        request, org, form, kind="dues_bank_list", template="dues/bank_import.html",
+        run=lambda file, data: collection.bank_import(file=file, branch=org,
+                                                      month=data["month"], by=request.user),
+        done=_("%(count)s payments imported."),
+        next_url=lambda data: (f"{reverse('dues:collect', args=[org.pk])}"
+                               f"?month={data['month']:%Y-%m}"),
+    )  # fmt: skip
 
 
 @login_required

@@ -68,20 +68,25 @@ def test_the_secretary_ticks_this_months_payments_in_the_grid(client, cast, tree
     assert not Due.objects.filter(member=c, paid_on__isnull=False).exists()
 
 
-def bank_file(lines):
+def sheet_file(columns, lines):
+    """An .xlsx upload: the columns' headers, then the lines."""
     from openpyxl import Workbook
 
-    from dues.collection import BANK_COLUMNS
-
     book = Workbook()
-    book.active.append([str(c.label) for c in BANK_COLUMNS])
+    book.active.append([str(c.label) for c in columns])
     for line in lines:
         book.active.append(line)
     stream = io.BytesIO()
     book.save(stream)
     stream.seek(0)
-    stream.name = "bank.xlsx"
+    stream.name = "upload.xlsx"
     return stream
+
+
+def bank_file(lines):
+    from dues.collection import BANK_COLUMNS
+
+    return sheet_file(BANK_COLUMNS, lines)
 
 
 @pytest.mark.django_db
@@ -191,19 +196,9 @@ def test_the_arrears_list_follows_payments_and_is_refreshed_when_a_month_closes(
 
 
 def bases_file(lines):
-    from openpyxl import Workbook
-
     from dues.bases_import import COLUMNS
 
-    book = Workbook()
-    book.active.append([str(c.label) for c in COLUMNS])
-    for line in lines:
-        book.active.append(line)
-    stream = io.BytesIO()
-    book.save(stream)
-    stream.seek(0)
-    stream.name = "bases.xlsx"
-    return stream
+    return sheet_file(COLUMNS, lines)
 
 
 @pytest.mark.django_db
