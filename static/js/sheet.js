@@ -70,4 +70,7 @@
       }
     }
   });
+
+  // Said on the grid once the keys work (the browser tests wait for it before typing).
+  grid.setAttribute("data-keyboard", "ready");
 })();

@@ -35,6 +35,7 @@ def test_grid_by_keyboard_submission_return_and_approval(
     page.get_by_role("link", name="第一党支部").click()
     expect(page.get_by_test_id("sheet-status")).to_have_text("未开始")
 
+    expect(page.locator("#grid")).to_have_attribute("data-keyboard", "ready")
     # Row by row with the keyboard: the checks and the four vote counts (3 members vote).
     page.get_by_label("党员丙 已个人自评").focus()
     for votes in ("3 0 0 0", "1 2 0 0", "0 2 1 0"):  # rows by name: 丙, 乙, 甲

@@ -35,6 +35,7 @@ def test_secretary_ticks_payments_prints_a_receipt_and_staff_see_the_rate(
     log_in(page, base, "alice")
     page.goto(f"{base}/dues/organizations/{tree.b1.pk}/")
     expect(page.get_by_test_id("totals")).to_contain_text("100.00")
+    expect(page.locator("#grid")).to_have_attribute("data-keyboard", "ready")
     page.get_by_label("已交 甲").check()
     page.get_by_label("已交 乙").focus()
     page.keyboard.press("Space")

@@ -51,6 +51,7 @@ def test_secretary_records_a_committee_meeting_and_the_matrix_turns_green(
     expect(rows).to_have_count(3)  # the committee: 委员甲乙丙, not 党员丁
 
     # By keyboard: the first stays present, the second is on leave (2), the third absent (缺).
+    expect(page.locator("#grid")).to_have_attribute("data-keyboard", "ready")
     page.get_by_label("委员乙 出席情况").focus()
     page.keyboard.press("2")
     page.keyboard.press("Tab")
