@@ -479,7 +479,8 @@ def arrears(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(request, "dues/arrears.html", {
         "organization": org, "page": page, "six": six, "count": summary["count"],
-        "total": summary["total"] or Decimal("0.00"), "listed": summary["listed"], "today": today,
+        "total": (summary["total"] or Decimal("0")).quantize(Decimal("0.01")),
+        "listed": summary["listed"], "today": today,
         "pending": pending, "decides": access.decides_for(request.user, org),
         "can_write": _may_write(request, org),
     })  # fmt: skip

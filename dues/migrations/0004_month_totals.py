@@ -2,6 +2,28 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models import BigIntegerField, Q, Sum
+from django.db.models.functions import Cast, Round
+
+
+def count_existing_ledgers(apps, schema_editor):
+    """Totals of a ledger kept before them (dues.totals.recount_all, with these models)."""
+    Due = apps.get_model("dues", "Due")
+    MonthTotal = apps.get_model("dues", "MonthTotal")
+
+    def fen(**extra):
+        return Cast(Round(Sum("amount", **extra) * 100), BigIntegerField())
+
+    rows = (
+        Due.objects.values("organization_id", "month")
+        .annotate(owed=fen(), paid=fen(filter=Q(paid_on__isnull=False)))
+        .order_by().values_list("organization_id", "month", "owed", "paid")
+    )
+    MonthTotal.objects.bulk_create(
+        [MonthTotal(organization_id=org, month=month, owed=owed or 0, paid=paid or 0)
+         for org, month, owed, paid in rows.iterator(chunk_size=20_000)],
+        batch_size=5000,
+    )
 
 
 class Migration(migrations.Migration):
@@ -25,4 +47,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('organization', 'month'), name='one_total_a_month')],
             },
         ),
+        migrations.RunPython(count_existing_ledgers, migrations.RunPython.noop),
     ]
