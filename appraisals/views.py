@@ -4,7 +4,6 @@ Every lookup goes through organizations.access: sheets and entries by their orga
 campaigns by the subtree they cover.
 """
 
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,10 +22,10 @@ from django.views.decorators.http import require_POST
 from organizations import access
 from organizations.models import Kind, Organization, OrganizationClosure
 from partybuild import audit
+from partybuild.files import workbook_response
 from partybuild.forms import add_service_errors, form_page
 from partybuild.jobs import export_table, work_later
 from partybuild.models import Action
-from partybuild.sheets import XLSX
 
 from . import services, tasks
 from .figures import AppraisalFigures, figures_by_organization
@@ -398,11 +397,8 @@ def sheet_template(request: HttpRequest, pk: int) -> FileResponse:
         request, Action.EXPORT, obj=sheet, summary=_("appraisal sheet"),
         organization_id=sheet.organization_id, rows=sheet.entries.count(),
     )  # fmt: skip
-    stream = io.BytesIO()
-    write_sheet_template(stream, sheet)
-    stream.seek(0)
     filename = f"appraisal-{sheet.year}-{sheet.organization.code}.xlsx"
-    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
+    return workbook_response(lambda stream: write_sheet_template(stream, sheet), filename)
 
 
 @login_required

@@ -1,12 +1,10 @@
 """Development pages: the branch board, a person's procedure, steps, approvals, reminders."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +18,10 @@ from members.services import member_create
 from organizations import access
 from organizations.models import Organization, Policy
 from partybuild import audit
-from partybuild.files import send_file
+from partybuild.files import send_file, workbook_response
 from partybuild.forms import add_service_errors, form_page
 from partybuild.imports import import_page
 from partybuild.models import Action
-from partybuild.sheets import XLSX
 
 from . import progress, reminders, services, tasks, workdays
 from .figures import PlanProgress, development_figures
@@ -301,9 +298,4 @@ def development_import_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def development_template(request: HttpRequest) -> HttpResponse:
-    stream = io.BytesIO()
-    write_template(stream)
-    stream.seek(0)
-    return FileResponse(
-        stream, as_attachment=True, filename="development-template.xlsx", content_type=XLSX
-    )
+    return workbook_response(write_template, "development-template.xlsx")

@@ -7,7 +7,6 @@ them, members by their organization, decisions by the superior's scope.
 """
 
 import datetime
-import io
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -16,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,9 +26,9 @@ from members.models import Member
 from organizations import access
 from organizations.models import Organization
 from partybuild import audit, sheets
+from partybuild.files import workbook_response
 from partybuild.forms import add_service_errors, form_page
 from partybuild.models import Action
-from partybuild.sheets import XLSX
 
 from . import collection, services
 from .arrears import arrears_of_member, standings_in
@@ -418,11 +417,7 @@ def bases_import_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def bases_template(request: HttpRequest) -> HttpResponse:
-    stream = io.BytesIO()
-    write_bases_template(stream)
-    stream.seek(0)
-    return FileResponse(stream, as_attachment=True, filename="dues-bases.xlsx",
-                        content_type=XLSX)  # fmt: skip
+    return workbook_response(write_bases_template, "dues-bases.xlsx")
 
 
 # -- the bank's list -------------------------------------------------------------------------
@@ -446,11 +441,7 @@ def bank_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def bank_template(request: HttpRequest) -> HttpResponse:
-    stream = io.BytesIO()
-    collection.write_bank_template(stream)
-    stream.seek(0)
-    return FileResponse(stream, as_attachment=True, filename="dues-bank-list.xlsx",
-                        content_type=XLSX)  # fmt: skip
+    return workbook_response(collection.write_bank_template, "dues-bank-list.xlsx")
 
 
 # -- arrears and the six-month rule ----------------------------------------------------------
@@ -536,13 +527,10 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
     year = _year(request, timezone.localdate().year)
     rows = publication_rows(org, year)
     if request.GET.get("format") == "xlsx":
-        stream = io.BytesIO()
-        write_publication(stream, org, year, rows)
-        stream.seek(0)
         audit.record(request, Action.EXPORT, summary="dues_publication", organization_id=org.pk,
                      year=year, rows=len(rows))  # fmt: skip
-        return FileResponse(stream, as_attachment=True, content_type=XLSX,
-                            filename=f"dues-publication-{org.code}-{year}.xlsx")  # fmt: skip
+        return workbook_response(lambda stream: write_publication(stream, org, year, rows),
+                                 f"dues-publication-{org.code}-{year}.xlsx")  # fmt: skip
     return render(request, "dues/publication.html", {
         "organization": org, "year": year, "rows": rows,
         "total": sum((r.paid for r in rows), Decimal("0.00")),

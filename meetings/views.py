@@ -5,13 +5,12 @@ Every lookup goes through organizations.access: meetings and groups by their org
 """
 
 import datetime
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,10 +21,9 @@ from members.forms import RosterImportForm
 from members.models import Member
 from organizations import access
 from organizations.models import Organization
-from partybuild.files import send_file
+from partybuild.files import send_file, workbook_response
 from partybuild.forms import add_service_errors, form_page
 from partybuild.imports import import_page
-from partybuild.sheets import XLSX
 
 from . import importer, services, tasks
 from .compliance import REQUIRED, SHORT, matrix_rows
@@ -203,11 +201,7 @@ def meeting_import_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_template(request: HttpRequest) -> HttpResponse:
-    stream = io.BytesIO()
-    importer.write_template(stream)
-    stream.seek(0)
-    return FileResponse(stream, as_attachment=True, filename="meetings-template.xlsx",
-                        content_type=XLSX)  # fmt: skip
+    return workbook_response(importer.write_template, "meetings-template.xlsx")
 
 
 # -- party groups ----------------------------------------------------------------------------

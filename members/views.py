@@ -1,13 +1,11 @@
 """Member registry pages. Every lookup goes through organizations.access."""
 
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,11 +14,11 @@ from django.views.decorators.http import require_POST
 from appraisals.history import grade_history
 from organizations import access
 from partybuild import audit
+from partybuild.files import workbook_response
 from partybuild.forms import add_service_errors, form_page
 from partybuild.imports import import_page
 from partybuild.jobs import export
 from partybuild.models import Action
-from partybuild.sheets import XLSX
 
 from . import roster, services, tasks
 from .filters import MemberFilter
@@ -266,12 +264,7 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def roster_template(request: HttpRequest) -> HttpResponse:
-    stream = io.BytesIO()
-    roster.write_template(stream)
-    stream.seek(0)
-    return FileResponse(
-        stream, as_attachment=True, filename="roster-template.xlsx", content_type=XLSX
-    )
+    return workbook_response(roster.write_template, "roster-template.xlsx")
 
 
 @login_required

@@ -24,3 +24,16 @@ def send_file(file: FieldFile, filename: str) -> HttpResponse:
         response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
     return FileResponse(file.open("rb"), as_attachment=True, filename=filename)
+
+
+def workbook_response(write, filename: str) -> FileResponse:
+    """A workbook written in the request (`write(stream)`: a template, a small sheet) as a
+    download under `filename`."""
+    import io
+
+    from .sheets import XLSX
+
+    stream = io.BytesIO()
+    write(stream)
+    stream.seek(0)
+    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
