@@ -9,6 +9,7 @@ them, members by their organization, decisions by the superior's scope.
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -379,14 +380,18 @@ def _same(basis: Basis, values: dict) -> bool:
 
 
 def _branch_import(request, org, form, *, kind: str, run, template: str, done: str, next_url):
-    """A branch's spreadsheet import: the upload bounded in bytes and rows before it is
-    parsed, then `run(file, data)` (all lines or none), audited; a clean import goes on to
+    """A branch's spreadsheet import. The upload is bounded in bytes and rows before it is
+    parsed (a branch's list is short: no more lines than are imported in a request). Then
+    `run(file, data)` imports all lines or none, audited; a clean import goes on to
     `next_url(data)` saying `done` (with %(count)s), a refused one lists its errors by line."""
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             lines = sheets.count_lines(upload)
+            if lines > settings.IMPORT_INLINE_LIMIT:  # a branch's list: checked here, at once
+                raise sheets.SheetError(_("A branch's list has at most %(count)s lines.")
+                                        % {"count": settings.IMPORT_INLINE_LIMIT})  # fmt: skip
         except sheets.SheetError as exc:
             result = sheets.ImportResult.refused(exc)
         else:

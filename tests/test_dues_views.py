@@ -227,3 +227,17 @@ def test_the_bases_import_is_all_or_nothing_with_errors_by_line(client, cast, tr
     assert amounts == {"甲": Decimal("93.00"), "乙": Decimal("30.00")}  # 24.00 asked; 30 more
     client.force_login(cast.bob)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_branch_list_longer_than_a_request_imports_is_refused_before_it_is_read(
+    client, cast, tree, settings
+):
+    settings.IMPORT_INLINE_LIMIT = 3
+    member = payer(tree.b1, name="甲")
+    client.force_login(cast.alice)
+    lines = [[member.id_number, "", 40, TODAY.isoformat()]] * 4
+    page = client.post(reverse("dues:bank_import", args=[tree.b1.pk]),
+                       {"month": f"{THIS:%Y-%m}", "file": bank_file(lines)})  # fmt: skip
+    assert "3" in page.context["result"].errors[0].message
+    assert not Payment.objects.exists()
