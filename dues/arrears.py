@@ -4,8 +4,9 @@ the member is treated as having left the party).
 
 Only the unpaid rows of the ledger are read (a partial index keeps them apart), summed per
 member in the database, then the last paid month of just the members found; the few whose
-unpaid months have a paid month between them are read month by month. The list costs the
-size of the arrears, not of the ledger, and the people are loaded for the page shown only.
+unpaid months have a paid month between them are read month by month. The count costs the
+size of the arrears, not of the ledger. Each member's result is stored (`Standing`, below),
+so that the lists of a whole city are one indexed, paginated query.
 """
 
 import datetime
@@ -35,25 +36,11 @@ class Arrears:
     excuse: Excuse | None = None
     lapse: Lapse | None = None
     listed: bool = False  # under the six-month rule, for the branch to decide
-    member: Member | None = None
 
 
-def arrears_of(members: QuerySet[Member], today: datetime.date, *,
-               with_people: bool = False) -> list[Arrears]:  # fmt: skip
-    """Members of the queryset with unpaid months before this month, oldest debt first
-    (with their Member objects when with_people; else see `with_members`)."""
-    rows = _arrears(_unpaid(today).filter(member_id__in=members.values("pk")), today, members)
-    return with_members(rows) if with_people else rows
-
-
-def arrears_in(organization, user, today: datetime.date) -> list[Arrears]:
-    """Members now in the organization's subtree, within the user's scope. Unpaid months
-    are kept with the member's branch (dues.ledger), so the unpaid rows of the subtree lead
-    (a few thousand for a whole city) and only the members found are looked up."""
-    from organizations import access
-
-    unpaid = _unpaid(today).filter(organization__ancestor_links__ancestor=organization)
-    return _arrears(unpaid, today, access.scoped(Member.objects, user))
+def arrears_of(members: QuerySet[Member], today: datetime.date) -> list[Arrears]:
+    """Members of the queryset with unpaid months before this month, oldest debt first."""
+    return _arrears(_unpaid(today).filter(member_id__in=members.values("pk")), today, members)
 
 
 def arrears_where(today: datetime.date, **lookups) -> list[Arrears]:
@@ -130,14 +117,6 @@ def _decisions(found: dict[int, "Arrears"]) -> None:
         row.excuse = next((e for e in excuses[row.member_id] if last and e.covers(last)), None)
         row.lapse = lapses.get(row.member_id)
         row.listed = row.running >= limit and row.excuse is None
-
-
-def with_members(rows: list[Arrears]) -> list[Arrears]:
-    """The rows with their Member objects (and organizations), in one query."""
-    people = Member.objects.select_related("organization").in_bulk([r.member_id for r in rows])
-    for row in rows:
-        row.member = people.get(row.member_id)
-    return rows
 
 
 def arrears_of_member(member: Member, today: datetime.date) -> Arrears | None:

@@ -26,14 +26,17 @@ from .owing import OWING, Facts, month_of, next_month
 BATCH = 2000
 
 
-def sync(member: Member, through: datetime.date | None = None) -> None:
-    sync_many([member.pk], through)
+def sync(member: Member, through: datetime.date | None = None, *, derived: bool = True):
+    return sync_many([member.pk], through, derived=derived)
 
 
 @transaction.atomic
-def sync_many(member_ids: Iterable[int], through: datetime.date | None = None) -> None:
+def sync_many(member_ids: Iterable[int], through: datetime.date | None = None, *,
+              derived: bool = True) -> set[tuple[int, datetime.date]]:  # fmt: skip
     """Open the owed months up to `through` (this month by default), re-price and drop the
-    unpaid ones that no longer follow from the records and bases."""
+    unpaid ones that no longer follow from the records and bases; then recount the month
+    totals and the standings (derived=False leaves that to a caller about to change the
+    rows again, and returns the (organization, month) pairs touched)."""
     ids = list(member_ids)
     last = month_of(through or timezone.localdate())
     facts = Facts(ids)
@@ -74,8 +77,10 @@ def sync_many(member_ids: Iterable[int], through: datetime.date | None = None) -
     Due.objects.bulk_update(changed, ["amount", "organization"], batch_size=BATCH)
     Due.objects.filter(pk__in=[d.pk for d in gone]).delete()
     touched.update((d.organization_id, d.month) for d in [*new, *changed, *gone])
-    totals.recount(touched)
-    arrears.refresh_members(ids)
+    if derived:
+        totals.recount(touched)
+        arrears.refresh_members(ids)
+    return touched
 
 
 def _bases(member_ids: list[int]) -> dict[int, list[Basis]]:

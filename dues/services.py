@@ -111,7 +111,8 @@ def payment_record(*, member: Member, first_month: datetime.date, months: int = 
     if paid_on > timezone.localdate():
         _refuse(_("The payment date cannot be in the future."), "paid_on")
     last = add_months(first, months - 1)
-    ledger.sync(member, through=max(last, month_of(timezone.localdate())))
+    touched = ledger.sync(member, through=max(last, month_of(timezone.localdate())),
+                          derived=False)  # recounted once, below  # fmt: skip
     covered = Due.objects.select_for_update(of=("self",)).filter(
         member=member, month__range=(first, last)
     )
@@ -143,7 +144,7 @@ def payment_record(*, member: Member, first_month: datetime.date, months: int = 
         due.paid, due.paid_on, due.payment = due.amount + extra, paid_on, payment
         extra = Decimal("0.00")
     Due.objects.bulk_update(dues, ["paid", "paid_on", "payment"])
-    totals.recount({(due.organization_id, due.month) for due in dues})
+    totals.recount(touched | {(due.organization_id, due.month) for due in dues})
     arrears.refresh_members([member.pk])
     if refresh:
         reminders.refresh(member.organization)
