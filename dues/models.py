@@ -3,10 +3,11 @@
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from partybuild.models import user_link
 
 from .rules import Category
 
@@ -34,10 +35,7 @@ class Basis(models.Model):
     # Paying less than the rules ask needs the branch's recorded decision.
     decision = models.CharField(_("branch decision to pay less"), max_length=200, blank=True)
     reason = models.CharField(_("reason for the change"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )  # fmt: skip
+    recorded_by = user_link()
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -103,10 +101,7 @@ class Payment(models.Model):
     back_reason = models.CharField(_("reason for a longer back payment"), max_length=200,
                                    blank=True)  # fmt: skip
     note = models.CharField(_("note"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )  # fmt: skip
+    recorded_by = user_link()
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -178,10 +173,7 @@ class Excuse(models.Model):
     from_month = models.DateField(_("from the month"))
     until_month = models.DateField(_("until the month"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )  # fmt: skip
+    recorded_by = user_link()
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -217,14 +209,8 @@ class Lapse(models.Model):
                                default=Outcome.PENDING)  # fmt: skip
     outcome_on = models.DateField(_("outcome on"), null=True, blank=True)
     return_reason = models.CharField(_("reason for returning"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )  # fmt: skip
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )  # fmt: skip
+    recorded_by = user_link()
+    decided_by = user_link()
 
     class Meta:
         verbose_name = _("handling of six months unpaid")

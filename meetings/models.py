@@ -6,11 +6,11 @@ present, on leave, excluded), so compliance, rates and the statistics never scan
 Only meetings.services changes these.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.models import user_link
 from partybuild.validators import no_control_characters, within_upload_limit
 
 
@@ -120,10 +120,7 @@ class Meeting(models.Model):
     excluded = models.PositiveIntegerField(default=0)
     voters_should = models.PositiveIntegerField(default=0)  # full members who should attend
     voters_present = models.PositiveIntegerField(default=0)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )  # fmt: skip
+    recorded_by = user_link()
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:

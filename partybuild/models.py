@@ -118,3 +118,12 @@ class Job(models.Model):
     @property
     def is_import(self) -> bool:
         return not self.is_work and (bool(self.params.get("lines")) or bool(self.result))
+
+
+def user_link() -> models.ForeignKey:
+    """Who recorded or decided something: the account, kept as nothing when the account is
+    deleted (the audit trail keeps the name)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
