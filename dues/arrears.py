@@ -19,8 +19,8 @@ from django.db.models import Count, Max, Min, QuerySet, Sum
 from members.models import Member
 from organizations.models import Policy
 
-from .models import Due, Excuse, Lapse
-from .owing import OWING, month_of
+from .models import Due, Excuse, Lapse, Opening
+from .owing import OWING, add_months, month_of
 
 
 @dataclass
@@ -176,3 +176,17 @@ def standings_in(organization, user, today: datetime.date):
     return access.scoped(Standing.objects, user).filter(
         organization__ancestor_links__ancestor=organization
     )
+
+
+def paid_up_to(member: Member) -> datetime.date | None:
+    """The month a transfer letter states the dues are paid to: the month before the oldest
+    unpaid month, else the last month paid (a payment ahead counts), else the month the
+    member's own arrival letter stated; None when nothing is known."""
+    dues = Due.objects.filter(member=member)
+    oldest_unpaid = dues.filter(paid_on__isnull=True).aggregate(m=Min("month"))["m"]
+    if oldest_unpaid is not None:
+        return add_months(oldest_unpaid, -1)
+    last_paid = dues.aggregate(m=Max("month"))["m"]
+    if last_paid is not None:
+        return last_paid
+    return Opening.objects.filter(member=member).values_list("paid_up_to", flat=True).first()

@@ -40,6 +40,7 @@ from partybuild.bulk import bulk_load, copy_rows
 from partybuild.dates import add_years
 from reminders import services as reminders
 from reminders.models import Reminder
+from transfers.demo import demo_transfers
 
 from .choices import ETHNIC_GROUPS, Education, Event, Gender, Occupation, Status
 from .idnumber import check_character
@@ -228,7 +229,7 @@ class _Builder:
                 )
             joined = max(joined, add_years(birth, 18))
             converted = add_years(joined, 1) if status == Status.FULL else None
-        floating = rng.random() < 0.02
+        floating = rng.random() < 0.02  # away: transfers.demo records where
         since = joined or ANCHOR - datetime.timedelta(days=rng.randint(30, 700))
         return {
             "id": member_id,
@@ -246,10 +247,8 @@ class _Builder:
             "left_on": None,
             "leave_reason": "",
             "is_retired": retired,
-            "is_floating": floating,
-            "floating_whereabouts": rng.choice(["深圳", "上海", "北京", "杭州"])
-            if floating
-            else "",
+            "transfer_pending": False,
+            "_away": rng.choice(["深圳", "上海", "北京", "杭州"]) if floating else "",
             "organization_id": org.pk,
             "created_at": CREATED_AT,
             "_since": min(max(since, ANCHOR - datetime.timedelta(days=365 * 12)), ANCHOR),
@@ -295,7 +294,8 @@ def _save_members(rows: list[dict], *, with_history: bool) -> None:
         }
         for r in rows
     ]
-    member_rows = [with_pinyin({k: v for k, v in r.items() if k != "_since"}) for r in rows]
+    member_rows = [with_pinyin({k: v for k, v in r.items() if not k.startswith("_")})
+                   for r in rows]  # fmt: skip
     if with_history:
         # Small sets get a "created" entry in each member's change history.
         bulk_create_with_history([Member(**r) for r in member_rows], Member, batch_size=2000)
@@ -408,6 +408,8 @@ def demo_build(size: Size | None = None, *, with_history: bool | None = None) ->
             demo_meetings(ANCHOR, CREATED_AT)
         with phases("dues"):
             demo_dues(timezone.localdate(), CREATED_AT)
+        with phases("transfers"):
+            demo_transfers(members, timezone.localdate(), CREATED_AT)
         with phases("reminders"), bulk_load(Reminder):
             reminders.rebuild()
     with phases("analyse"):

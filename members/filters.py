@@ -62,7 +62,6 @@ class MemberFilter(django_filters.FilterSet):
         empty_label=_("all"),
     )
     is_retired = django_filters.BooleanFilter(label=_("retired"), widget=YES_NO)
-    is_floating = django_filters.BooleanFilter(label=_("floating member"), widget=YES_NO)
     within = django_filters.CharFilter(
         label=_("organization code or name (with all below it)"), method="filter_within"
     )

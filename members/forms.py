@@ -29,8 +29,6 @@ PERSONAL_FIELDS = [
     "joined_on",
     "converted_on",
     "is_retired",
-    "is_floating",
-    "floating_whereabouts",
 ]
 
 
@@ -115,8 +113,6 @@ class MemberForm(forms.ModelForm):
             self.instance.birth_date = data["birth_date"]
             self.instance.gender = data["gender"]
         self._check_dates(data)
-        if data.get("is_floating") and not data.get("floating_whereabouts"):
-            self.add_error("floating_whereabouts", _("Say where the floating member is."))
         return data
 
     def _check_dates(self, data: dict) -> None:

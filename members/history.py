@@ -69,3 +69,16 @@ def change_history(member: Member) -> list[Revision]:
         )
         previous = record
     return list(reversed(revisions))
+
+
+def arrival_in_scope(records: list, visible_ids: set[int]):
+    """The membership record with which a person came into the user's scope when their
+    earlier records lie outside it (a member transferred in: the receiving organization
+    sees them from the receipt on, not their history before); None when every record is in
+    scope. `records` in date order."""
+    first_in_scope = len(records)
+    while first_in_scope > 0 and records[first_in_scope - 1].organization_id in visible_ids:
+        first_in_scope -= 1
+    if first_in_scope == 0 or first_in_scope == len(records):
+        return None
+    return records[first_in_scope]

@@ -60,10 +60,10 @@ class Member(models.Model):
         _("reason for leaving"), max_length=200, blank=True, validators=[no_control_characters]
     )
     is_retired = models.BooleanField(_("retired"), default=False)
-    is_floating = models.BooleanField(_("floating member"), default=False)
-    floating_whereabouts = models.CharField(
-        _("where (floating)"), max_length=120, blank=True, validators=[no_control_characters]
-    )
+    # A transfer letter is out (transfers): the member stays here, shown as "转出中", until
+    # the receiving side confirms; meanwhile the registry refuses other moves and leaving.
+    transfer_pending = models.BooleanField(_("transfer out pending"), default=False,
+                                           editable=False)  # fmt: skip
     organization = models.ForeignKey(
         "organizations.Organization",
         verbose_name=_("organization"),

@@ -34,8 +34,6 @@ COLUMNS = [
     Column("joined_on", gettext_lazy("date joined the party"), DATE, width=12),
     Column("converted_on", gettext_lazy("date of conversion"), DATE, width=12),
     Column("is_retired", gettext_lazy("retired"), BOOL, width=6),
-    Column("is_floating", gettext_lazy("floating member"), BOOL, width=8),
-    Column("floating_whereabouts", gettext_lazy("where (floating)"), width=16),
 ]
 
 
@@ -64,7 +62,7 @@ EXAMPLE = {
     "birth_date": datetime.date(1949, 12, 31), "ethnicity": "01", "education": "undergraduate",
     "occupation": "retired", "status": "full", "organization": "B00001",
     "since": datetime.date(2000, 1, 1), "joined_on": datetime.date(1970, 7, 1),
-    "converted_on": datetime.date(1971, 7, 1), "is_retired": True, "is_floating": False,
+    "converted_on": datetime.date(1971, 7, 1), "is_retired": True,
 }  # fmt: skip
 
 
@@ -164,8 +162,7 @@ def member_rows(members: QuerySet[Member], *, full_ids: bool = False):
     fields = [
         "name", "id_number", "gender", "birth_date", "ethnicity", "education", "occupation",
         "phone", "status", "organization__code", "organization__name", "joined_on",
-        "converted_on", "is_retired",
-        "is_floating", "floating_whereabouts", "since",
+        "converted_on", "is_retired", "since",
     ]  # fmt: skip
     open_since = MembershipRecord.objects.filter(
         member=OuterRef("pk"), ended_on__isnull=True

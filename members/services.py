@@ -82,12 +82,20 @@ def _close(record: MembershipRecord, on: datetime.date, event: str) -> None:
 
 
 def _next_record(
-    member: Member, *, organization_id: int, status: str, on: datetime.date, event: str, by
+    member: Member,
+    *,
+    organization_id: int,
+    status: str,
+    on: datetime.date,
+    event: str,
+    by,
+    end_event: str = "",
 ) -> None:
-    """Close the open record on `on` and open the next one from the same day."""
+    """Close the open record on `on` (with `end_event`, else `event`) and open the next one
+    from the same day."""
     record = _open_record(member)
     if record:
-        _close(record, on, event)
+        _close(record, on, end_event or event)
     MembershipRecord.objects.create(
         member=member,
         organization_id=organization_id,
@@ -175,15 +183,36 @@ def member_change_status(
     return member
 
 
+def _refuse_while_transferring(member: Member) -> None:
+    if member.transfer_pending:
+        raise ValidationError(
+            _("A transfer letter of this member is pending: it is received, refused or "
+              "withdrawn first.")
+        )  # fmt: skip
+
+
 @transaction.atomic
 def member_move(
-    *, member: Member, organization: Organization, on: datetime.date, by=None
+    *,
+    member: Member,
+    organization: Organization,
+    on: datetime.date,
+    by=None,
+    transfer: bool = False,
 ) -> Member:
-    """Move a current member to another organization of the system from a date on."""
+    """Move a current member to another organization of the system from a date on.
+
+    A move is the tree's own business (a branch split, a correction) and counts as "moved"
+    in the yearly figures; with `transfer` it is a transfer of the organizational
+    relationship received on that date (transfers.services), counted as transferred out of
+    the sender's subtree and in to the receiver's.
+    """
     _check_date(on)
     _lock(member)
     if member.status not in CURRENT_STATUSES:
         raise ValidationError(_("This person has left and cannot be moved."))
+    if not transfer:
+        _refuse_while_transferring(member)
     if organization.pk == member.organization_id:
         raise ValidationError({"organization": _("The member is already in this organization.")})
     _check_organization_accepts(organization)
@@ -194,20 +223,33 @@ def member_move(
         organization_id=organization.pk,
         status=member.status,
         on=on,
-        event=Event.MOVED,
+        event=Event.TRANSFERRED_IN if transfer else Event.MOVED,
+        end_event=Event.TRANSFERRED_OUT if transfer else Event.MOVED,
         by=by,
     )
     member.organization = organization
+    member.transfer_pending = False
     member._history_user = by
-    member.save(update_fields=["organization"])
+    member.save(update_fields=["organization", "transfer_pending"])
     return member
 
 
 @transaction.atomic
-def member_leave(*, member: Member, status: str, on: datetime.date, reason: str, by=None) -> Member:
-    """Record that a person left the registry's care. Nothing is deleted."""
+def member_leave(
+    *,
+    member: Member,
+    status: str,
+    on: datetime.date,
+    reason: str,
+    by=None,
+    transfer: bool = False,
+) -> Member:
+    """Record that a person left the registry's care. Nothing is deleted. With `transfer`,
+    the return slip of a letter out of the system came back (transfers.services)."""
     _check_date(on)
     _lock(member)
+    if not transfer:
+        _refuse_while_transferring(member)
     if status not in LEFT_STATUSES:
         raise ValidationError({"status": _("Choose how the person left.")})
     if member.status not in CURRENT_STATUSES:
@@ -219,8 +261,9 @@ def member_leave(*, member: Member, status: str, on: datetime.date, reason: str,
     member.status = status
     member.left_on = on
     member.leave_reason = reason
+    member.transfer_pending = False
     member._history_user = by
-    member.save(update_fields=["status", "left_on", "leave_reason"])
+    member.save(update_fields=["status", "left_on", "leave_reason", "transfer_pending"])
     return member
 
 

@@ -30,7 +30,7 @@ from .forms import (
     RosterImportForm,
     StatusChangeForm,
 )
-from .history import change_history
+from .history import arrival_in_scope, change_history
 from .models import IdNumberDisclosure, Member, mask_id_number
 
 
@@ -117,12 +117,27 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, member: Member, *, full_id: bool = False) -> dict:
+    records = list(member.records.select_related("organization").order_by("started_on", "id"))
+    visible = set(
+        access.visible_organizations(request.user)
+        .filter(pk__in={r.organization_id for r in records})
+        .values_list("pk", flat=True)
+    )
+    arrival = arrival_in_scope(records, visible)
+    positions = member.positions.select_related("organization").order_by("-started_on")
+    changes, grades = change_history(member), grade_history(member)
+    if arrival is not None:  # the history before the member came into the user's scope
+        records = [r for r in records if r.started_on >= arrival.started_on]
+        positions = positions.filter(organization_id__in=visible)
+        changes = [c for c in changes if c.when >= arrival.recorded_at]
+        grades = [g for g in grades if g.sheet.organization_id in visible]
     return {
         "member": member,
-        "records": member.records.select_related("organization").order_by("started_on", "id"),
-        "positions": member.positions.select_related("organization").order_by("-started_on"),
-        "changes": change_history(member),
-        "grades": grade_history(member),
+        "records": records,
+        "arrival": arrival,
+        "positions": positions,
+        "changes": changes,
+        "grades": grades,
         "can_write": access.writable_organizations(request.user)
         .filter(pk=member.organization_id)
         .exists(),

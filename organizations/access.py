@@ -11,7 +11,7 @@ Out of scope answers 404, like a missing object; 403 only for visible but read-o
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from .models import Organization, Role, UserRole
@@ -106,6 +106,25 @@ def scoped(qs: QuerySet, user, *, via: str = "organization", write: bool = False
     """
     organizations = writable_organizations(user) if write else visible_organizations(user)
     return _filter(qs, organizations, via)
+
+
+def scoped_either(qs: QuerySet, user, *vias: str, write: bool = False) -> QuerySet:
+    """Objects with several owning organizations (a transfer letter: its sender and its
+    receiver) of which the user may read (or change) at least one."""
+    organizations = writable_organizations(user) if write else visible_organizations(user)
+    condition = Q()
+    for via in vias:
+        condition |= Q(**{f"{via}__in": organizations.values("pk")})
+    return qs.filter(condition)
+
+
+def transfer_destinations(user) -> QuerySet[Organization]:
+    """Where a transfer letter may go: any active organization of the system, for those who
+    may write somewhere (the sender must name the receiver, which lies outside its scope);
+    only names and codes are shown of them."""
+    if not writable_organizations(user).exists():
+        return Organization.objects.none()
+    return Organization.objects.active()
 
 
 def get_for_user(

@@ -206,6 +206,11 @@ POLICY_GROUPS = [
       "dues_employed_above_rate", "dues_retired_band1_to", "dues_retired_band1_rate",
       "dues_retired_above_rate", "dues_flat_amount", "dues_farmer_amount", "dues_rounding",
       "dues_back_months", "dues_arrears_months"]),
+    (gettext_lazy("Transfers and floating members"),
+     gettext_lazy("How long a transfer letter is valid before it is overdue, whether letters "
+                  "leaving a party committee's subtree wait for its approval, and when a "
+                  "floating member without contact is reminded."),
+     ["transfer_validity_months", "transfer_approval", "floating_contact_months"]),
     (gettext_lazy("Democratic appraisal"),
      gettext_lazy("What a sheet must hold before it is submitted, and how long a member "
                   "graded unqualified has to rectify."),

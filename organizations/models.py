@@ -380,6 +380,18 @@ class Policy(models.Model):
     dues_arrears_months = models.PositiveSmallIntegerField(
         _("unpaid for (months) running: listed for the branch to decide"), default=6
     )
+    # Transfers and floating members (domain.md section 6).
+    transfer_validity_months = models.PositiveSmallIntegerField(
+        _("a transfer letter is valid for (months)"), default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )  # fmt: skip
+    transfer_approval = models.BooleanField(
+        _("letters leaving a party committee's subtree need its approval"), default=True
+    )
+    floating_contact_months = models.PositiveSmallIntegerField(
+        _("remind when a floating member has had no contact for (months)"), default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )  # fmt: skip
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()

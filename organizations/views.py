@@ -277,11 +277,16 @@ PICKER_RESULTS = 20
 @login_required
 def organization_lookup(request: HttpRequest) -> JsonResponse:
     """The picker's matches: organizations in the user's scope (that they may change, with
-    write=1; committees and general branches only, with committees=1) whose name holds the
-    query or whose code starts with it, each with its path below the top of the tree."""
+    write=1; anywhere in the system for a transfer letter's receiver, with destinations=1;
+    committees and general branches only, with committees=1) whose name holds the query or
+    whose code starts with it, each with its path below the top of the tree."""
     query = request.GET.get("q", "").strip()[:60]
     write = request.GET.get("write") == "1"
-    found = access.scoped(Organization.objects.active(), request.user, via="self", write=write)
+    if request.GET.get("destinations") == "1":  # the receiver of a transfer letter
+        found = access.transfer_destinations(request.user)
+    else:
+        found = access.scoped(Organization.objects.active(), request.user, via="self",
+                              write=write)  # fmt: skip
     if request.GET.get("committees") == "1":
         found = found.exclude(kind__in=BRANCH_KINDS)
     if query:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "appraisals",
     "meetings",
     "dues",
+    "transfers",
     "reports",
     "accounts",
 ]

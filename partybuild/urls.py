@@ -28,6 +28,7 @@ urlpatterns = [
     path("appraisals/", include("appraisals.urls")),
     path("meetings/", include("meetings.urls")),
     path("dues/", include("dues.urls")),
+    path("transfers/", include("transfers.urls")),
     path("reports/", include("reports.urls")),
     path("jobs/", include(jobs)),
     path("accounts/", include("accounts.urls")),

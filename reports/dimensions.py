@@ -85,8 +85,7 @@ MEMBER_COLUMNS: list[Column] = [
     *[_join_period(*period) for period in JOIN_PERIODS],
     *[_equals(f"occ_{o.value}", o.label, "occupation", "m.occupation", o) for o in Occupation],
     Column("retired", _("retired"), "situation", "m.is_retired"),
-    Column("floating", _("floating"), "situation", "m.is_floating"),
-]
+]  # floating members: transfers.statistics, from the records in force on the date
 
 # Organizations existing on the day, by kind (the working committee itself is not counted:
 # it is the body that reports), and those with each health flag of the foundation.

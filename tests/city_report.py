@@ -47,8 +47,8 @@ def build_city_report() -> dict:
         members.append({
             "id": i + 1, "name": f"党员{i}", "ethnicity": "01", "id_number": f"{i:018d}",
             "occupation": Occupation.ORGAN_STAFF, "phone": "", "converted_on": None,
-            "left_on": None, "leave_reason": "", "is_retired": False, "is_floating": False,
-            "floating_whereabouts": "", "organization_id": org.pk,
+            "left_on": None, "leave_reason": "", "is_retired": False,
+            "transfer_pending": False, "organization_id": org.pk,
             "created_at": datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC), **person,
         })  # fmt: skip
         admitted = person["status"] == Status.PROBATIONARY

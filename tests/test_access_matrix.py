@@ -12,6 +12,8 @@ from members.models import Member
 from organizations.models import Organization
 from reports.tasks import request_recompute
 
+from .factories import make_member
+
 ALL = {"wendy", "victor", "root"}
 SUBTREE_P1 = {"b1", "b2", "g1", "p1", "b3"}
 VISIBLE = {
@@ -181,6 +183,39 @@ OBJECT_CASES = [
      lambda user, code: 404 if not sees(user, code) else (302 if user in TREE_MANAGERS else 403))
     for code in ("b1", "b2", "b4")
 ] + [
+    (name, "org", code, "get", expect_read)
+    for name in ("transfers:letters", "transfers:floating_list")
+    for code in ("b1", "b2", "g1", "p2")
+] + [
+    ("transfers:member", "member", code, "get", expect_read) for code in ("b1", "b2", "b4")
+] + [
+    (name, "member", code, "get", expect_write)
+    for name in ("transfers:letter_new", "transfers:floating_new")
+    for code in ("b1", "b2", "b4")
+] + [
+    ("transfers:letter", kind, code, "get", expect_read)
+    for kind in ("letter", "pending") for code in ("b1", "b2", "b4")
+] + [
+    (name, "letter", code, method, expect_write)
+    for name, method in (("transfers:letter_print", "post"), ("transfers:letter_receive", "get"),
+                         ("transfers:letter_withdraw", "get"))
+    for code in ("b1", "b2", "b4")
+] + [
+    # a letter out of the system is not refused by anyone; nobody decides an issued letter
+    (name, kind, code, "get", lambda user, code: 404 if not sees(user, code) else 403)
+    for name, kind in (("transfers:letter_refuse", "letter"), ("transfers:letter_decide", "letter"))
+    for code in ("b1", "b2", "b4")
+] + [
+    # the superior committee decides letters leaving its subtree: staff in scope
+    ("transfers:letter_decide", "pending", code, "get",
+     lambda user, code: 404 if not sees(user, code) else (200 if user in TREE_MANAGERS else 403))
+    for code in ("b1", "b2", "b4")
+] + [
+    ("transfers:floating", "floating", code, "get", expect_read) for code in ("b1", "b2", "b4")
+] + [
+    ("transfers:floating_return", "floating", code, "get", expect_write)
+    for code in ("b1", "b2", "b4")
+] + [
     ("reports:recompute", "org", code, "post",
      lambda user, code: 302 if expect_tree_change(user, code) == 200
      else expect_tree_change(user, code))
@@ -209,6 +244,7 @@ def global_expectations(user: str) -> dict[str, int]:
         "meetings:meeting_template": 200,
         "dues:bank_template": 200,
         "dues:bases_template": 200,
+        "transfers:incoming_new": writes,
         "appraisals:campaign_new": 200 if user in TREE_MANAGERS else 403,
         "reports:dashboard": 404 if user == "nora" else 200,
         "reports:ratios": 404 if user == "nora" else 200,
@@ -246,6 +282,13 @@ def _url(name, kind, code, tree, people):
 
         model = {"payment": Payment, "lapse": Lapse}[kind]
         return reverse(name, args=[model.objects.get(organization=org).pk])
+    if kind in ("letter", "pending", "floating"):
+        from transfers.models import Floating, Letter
+
+        if kind == "floating":
+            return reverse(name, args=[Floating.objects.get(member__organization=org).pk])
+        state = "issued" if kind == "letter" else "awaiting_approval"
+        return reverse(name, args=[Letter.objects.get(sender=org, state=state).pk])
     if kind == "account":
         from django.contrib.auth import get_user_model
 
@@ -279,7 +322,23 @@ def campaign(tree, people):
         request_recompute()
     _meetings(tree)
     _dues(people)
+    _transfers(tree, people)
     return campaign
+
+
+def _transfers(tree, people):
+    """Each branch: its member's letter out of the system, approved and on its way, and
+    away (floating); a second member's letter waiting for the superior's approval."""
+    from transfers import services as transfers
+
+    on = datetime.date(2026, 3, 2)
+    for code in ("b1", "b2", "b3", "b4"):
+        letter = transfers.letter_issue(member=getattr(people, code), issued_on=on,
+                                        receiver_name="外省某党委", handler="王")  # fmt: skip
+        transfers.letter_approve(letter=letter)
+        transfers.letter_issue(member=make_member(getattr(tree, code)), issued_on=on,
+                               receiver_name="外省某党委", handler="王")  # fmt: skip
+        transfers.floating_start(member=getattr(people, code), since=on, whereabouts="深圳")
 
 
 def _dues(people):

@@ -79,7 +79,7 @@ def test_history_shows_organization_names_and_yes_no(client, cast, tree):
 
     member = make_member(tree.b1)
     member_move(member=member, organization=tree.b2, on=datetime.date(2024, 1, 1))
-    member.is_floating, member.floating_whereabouts = True, "深圳"
+    member.is_retired = True
     member.save()
     client.force_login(cast.paul)
     page = client.get(reverse("members:member_detail", args=[member.pk])).content.decode()

@@ -19,6 +19,7 @@ from reports import engine
 from reports.dimensions import COLUMN_NAMES
 from reports.models import EthnicGroupCount, Figures, JobStatus, Snapshot, StatsRun
 from reports.tasks import request_recompute
+from transfers.services import floating_return, floating_start
 
 from .factories import id_number, make_member
 from .test_appraisals import fill, open_campaign
@@ -64,10 +65,13 @@ def registry(tree):
         ethnicity="03",
         education=Education.JUNIOR_SECONDARY,
     )  # 35 on the day; fmt: skip
-    make_member(t.b2, birth=D(1960, 1, 1), is_retired=True, is_floating=True,
-                occupation=Occupation.RETIRED)  # fmt: skip
+    away = make_member(t.b2, birth=D(1960, 1, 1), is_retired=True,
+                       occupation=Occupation.RETIRED)  # fmt: skip
+    floating_start(member=away, since=D(2025, 9, 1), whereabouts="深圳")
     make_member(t.g1)  # held by the general branch itself
-    make_member(t.b4, gender=Gender.FEMALE)
+    back = make_member(t.b4, gender=Gender.FEMALE)  # away, but back before the day
+    trip = floating_start(member=back, since=D(2025, 3, 1), whereabouts="上海")
+    floating_return(floating=trip, on=D(2025, 10, 1))
     leaver = make_member(t.b3)
     mover = make_member(t.b1)
     gone = make_member(t.b2)
