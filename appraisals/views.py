@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community.services import evaluations_for
 from organizations import access
 from organizations.models import Kind, Organization, OrganizationClosure
 from partybuild import audit
@@ -296,6 +297,9 @@ def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("Some cells are not valid; they are marked below."))
     rows = entry_forms(entries, data, disabled=not can_write)
+    community = evaluations_for([e.member_id for e in entries], sheet.year)
+    for form in rows:  # conduct outside working hours, as the community saw it
+        form.community = community.get(form.instance.member_id)
     if conflict is not None:
         messages.warning(
             request,

@@ -13,13 +13,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from appraisals.demo import demo_campaign
 from appraisals.models import Entry
+from community.demo import demo_community
+from community.models import Report
 from development.demo import demo_steps
 from development.models import Step
 from dues.demo import demo_dues
@@ -36,7 +37,7 @@ from organizations.models import (
     Role,
     UserRole,
 )
-from partybuild.bulk import bulk_load, copy_rows
+from partybuild.bulk import bulk_load, copy_rows, reset_sequences
 from partybuild.dates import add_years
 from reminders import services as reminders
 from reminders.models import Reminder
@@ -199,7 +200,7 @@ class _Builder:
                 links.append({"ancestor_id": node, "descendant_id": org.pk, "depth": depth})
                 node, depth = self.parent_of[node], depth + 1
         copy_rows(OrganizationClosure, links)
-        _reset_sequences(OrganizationClosure)
+        reset_sequences(OrganizationClosure)
 
     # -- members ---------------------------------------------------------------------
     def id_number(self, birth: datetime.date, gender: str) -> str:
@@ -270,13 +271,6 @@ class _Builder:
         return result
 
 
-def _reset_sequences(*models) -> None:
-    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-
-
 def _save_members(rows: list[dict], *, with_history: bool) -> None:
     records = [
         {
@@ -304,7 +298,7 @@ def _save_members(rows: list[dict], *, with_history: bool) -> None:
         with bulk_load(Member, MembershipRecord):
             copy_rows(Member, member_rows)
             copy_rows(MembershipRecord, records)
-    _reset_sequences(Member, MembershipRecord)
+    reset_sequences(Member, MembershipRecord)
 
 
 def _positions(builder: _Builder, members: list[dict]) -> None:
@@ -341,7 +335,7 @@ def _positions(builder: _Builder, members: list[dict]) -> None:
                  "started_on": org.term_elected_on, "ended_on": None}
             )  # fmt: skip
     copy_rows(Position, rows)
-    _reset_sequences(Position)
+    reset_sequences(Position)
 
 
 def _users(branches: list[Organization]) -> list[tuple[str, str, str]]:
@@ -401,13 +395,16 @@ def demo_build(size: Size | None = None, *, with_history: bool | None = None) ->
     with phases("work of the year, committed"), transaction.atomic():
         with phases("development"), bulk_load(Step):
             copy_rows(Step, demo_steps(members, ANCHOR, CREATED_AT))
-            _reset_sequences(Step)
+            reset_sequences(Step)
         with phases("appraisal"), bulk_load(Entry):
             demo_campaign(Organization.objects.get(parent__isnull=True), ANCHOR)
         with phases("meetings"):
             demo_meetings(ANCHOR, CREATED_AT)
         with phases("dues"):
             demo_dues(timezone.localdate(), CREATED_AT)
+        with phases("community"):
+            demo_community(members, timezone.localdate(), CREATED_AT)
+            reset_sequences(Report)
         with phases("transfers"):
             demo_transfers(members, timezone.localdate(), CREATED_AT)
         with phases("reminders"), bulk_load(Reminder):

@@ -4,6 +4,7 @@ import csv
 import io
 from contextlib import contextmanager
 
+from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
@@ -141,3 +142,11 @@ def _drop_keys_and_indexes(cursor, table_name: str):
     for name, _definition in indexes:
         cursor.execute(f"DROP INDEX {quote(name)}")
     return table, constraints, [definition for _name, definition in indexes]
+
+
+def reset_sequences(*models) -> None:
+    """After rows loaded with their own ids, the next id the database gives follows them."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "meetings",
     "dues",
     "transfers",
+    "community",
     "reports",
     "accounts",
 ]

@@ -114,6 +114,7 @@ def _dashboard_figures(request, snapshot: Snapshot, org: Organization, row: Figu
         "compliance": f.RATIO_BY_KEY["compliance"].of(row),
         "attendance": f.RATIO_BY_KEY["attendance"].of(row),
         "dues": f.dues_figures(row),
+        "community": f.community_rows(row),
         "flags": _flag_rows(row),
         "organizations": f.organization_rows(row),
     }

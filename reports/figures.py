@@ -83,6 +83,7 @@ RATIOS: list[Ratio] = [
     Ratio("compliance", _("organizational-life compliance"), ("mtg_held",), ("mtg_required",)),
     Ratio("attendance", _("attendance at meetings"), ("mtg_present",), ("mtg_should",)),
     Ratio("dues", _("dues collection rate"), ("dues_paid",), ("dues_owed",)),
+    Ratio("community", _("reported to a community"), ("comm_reported",), ("comm_in_service",)),
     Ratio("dev_women", _("new members: women"), ("dev_women",), ("dev_total",)),
     Ratio("dev_young", _("new members: 35 and under"), ("dev_young",), ("dev_total",)),
     Ratio("dev_college", _("new members: college or above"), ("dev_college",),
@@ -195,6 +196,20 @@ def meeting_rows(row: Figures) -> list[TableRow]:
     columns = group("meetings")
     kinds = [TableRow(str(c.label), getattr(row, c.name), None) for c in columns]
     return [TableRow(str(_("meetings held")), sum(r.count for r in kinds), None), *kinds]
+
+
+def community_rows(row: Figures) -> list[TableRow]:
+    """Members in service, those reported to their community (share of those in service),
+    and the communities' evaluations of the year (shares of those evaluated)."""
+    grades = group("community_evaluation")
+    evaluated = total(row, [c.name for c in grades])
+    return [
+        TableRow(str(_("party members in service")), row.comm_in_service, None),
+        TableRow(str(_("reported to a community")), row.comm_reported,
+                 RATIO_BY_KEY["community"].of(row)),
+        TableRow(str(_("evaluated by the community")), evaluated, None),
+        *breakdown(row, grades, evaluated),
+    ]  # fmt: skip
 
 
 def organization_rows(row: Figures) -> list[TableRow]:

@@ -175,6 +175,7 @@ def write_workbook(
     _organizations(book.create_sheet(_("Organizations")), organization, snapshot, row)
     _organizational_life(book.create_sheet(_("Organizational life")), organization, snapshot, row)
     _dues(book.create_sheet(_("Party dues")), organization, snapshot, row)
+    _community(book.create_sheet(_("Floating and community")), organization, snapshot, row)
     _children(book.create_sheet(_("Subordinate organizations")), organization, snapshot, row)
     book.save(stream)
 
@@ -414,14 +415,8 @@ def _dues(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures) -> N
     w.section(_("By subordinate organization"))
     w.header(_("organization"), _("owed"), _("paid"), _("outstanding"), _("collection rate"),
              _("members six months or more in arrears"))  # fmt: skip
-    children = list(
-        Figures.objects.filter(snapshot=snapshot, subtree=True, organization__parent=organization)
-        .select_related("organization").order_by("organization__code")
-    )  # fmt: skip
-    own = Figures.objects.get(snapshot=snapshot, organization=organization, subtree=False)
     first = w.row
-    for name, figures in [*[(c.organization.name, c) for c in children],
-                          (_("own members"), own)]:  # fmt: skip
+    for name, figures in _children_and_own(organization, snapshot):
         dues = f.dues_figures(figures)
         w.line(name, dues.owed, dues.paid, dues.outstanding, _fraction(dues.rate),
                dues.arrears6, formats=money)  # fmt: skip
@@ -431,6 +426,41 @@ def _dues(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures) -> N
     total = f.dues_figures(row)
     w.line(_("total"), sums[2], sums[3], sums[4], _fraction(total.rate), sums[6],
            formats=money, bold=True)  # fmt: skip
+
+
+def _community(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures) -> None:
+    """Floating members on the date; members in service reporting to their residential
+    community, and the communities' evaluations of the year, then one line per child
+    organization (and the own members) with SUM totals."""
+    w = Writer(sheet, [30, 12, 12, 12, 10, 10, 10, 10])
+    w.title(_("Floating members and reporting to communities"))
+    w.header(_("item"), _("count"), _("share"), freeze=True)
+    w.counted([f.TableRow(_("floating"), row.floating, f.RATIO_BY_KEY["floating"].of(row))])
+    w.counted(f.community_rows(row))
+    w.section(_("By subordinate organization"))
+    grades = group("community_evaluation")
+    w.header(_("organization"), _("party members in service"), _("reported to a community"),
+             _("share"), *[str(c.label) for c in grades])  # fmt: skip
+    first = w.row
+    for name, figures in _children_and_own(organization, snapshot):
+        w.line(name, figures.comm_in_service, figures.comm_reported,
+               _fraction(f.RATIO_BY_KEY["community"].of(figures)),
+               *[getattr(figures, c.name) for c in grades], formats={4: PERCENT_1})  # fmt: skip
+    sums = {i: Formula(f"=SUM({get_column_letter(i)}{first}:{get_column_letter(i)}{w.row - 1})")
+            for i in (2, 3, 5, 6, 7, 8)}  # fmt: skip
+    w.line(_("total"), sums[2], sums[3], _fraction(f.RATIO_BY_KEY["community"].of(row)),
+           *[sums[i] for i in (5, 6, 7, 8)], formats={4: PERCENT_1}, bold=True)  # fmt: skip
+
+
+def _children_and_own(organization, snapshot: Snapshot) -> list[tuple[str, Figures]]:
+    """Each child's subtree figures, then the organization's own members' figures: their
+    sums are the organization's figures."""
+    children = list(
+        Figures.objects.filter(snapshot=snapshot, subtree=True, organization__parent=organization)
+        .select_related("organization").order_by("organization__code")
+    )  # fmt: skip
+    own = Figures.objects.get(snapshot=snapshot, organization=organization, subtree=False)
+    return [*[(c.organization.name, c) for c in children], (_("own members"), own)]
 
 
 def _children(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures) -> None:

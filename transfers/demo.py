@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from members.choices import PARTY_MEMBER_STATUSES
 from members.models import Member
 from organizations.models import BRANCH_KINDS, Organization, UserRole
-from partybuild.bulk import copy_rows
+from partybuild.bulk import copy_rows, reset_sequences
 
 from . import services
 from .models import Contact, Floating
@@ -50,6 +50,7 @@ def demo_floating(members: list[dict], today: datetime.date, recorded_at: dateti
                              "recorded_by_id": None, "recorded_at": recorded_at})  # fmt: skip
     copy_rows(Floating, records)
     copy_rows(Contact, contacts)
+    reset_sequences(Floating)
     return len(records)
 
 

@@ -1,0 +1,156 @@
+"""Reporting to residential communities: who of a subtree's members in service has
+reported, their activities and the community's evaluations. Lookups go through
+organizations.access: members by their organization, reports by their member's."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Member
+from organizations import access
+from organizations.models import Organization
+from partybuild.forms import add_service_errors, form_page
+
+from . import services
+from .forms import ActivityForm, EndForm, EvaluationForm, ReportForm
+from .models import Activity, Evaluation, Report, in_service
+from .statistics import reported_on
+
+PAGE_SIZE = 50
+
+
+def _member(request, pk: int, *, write: bool = False) -> Member:
+    return access.get_for_user(Member.objects.select_related("organization"), request.user,
+                               pk=pk, write=write)  # fmt: skip
+
+
+def _report(request, pk: int, *, write: bool = False) -> Report:
+    return access.get_for_user(Report.objects.select_related("member"), request.user,
+                               via="member__organization", pk=pk, write=write)  # fmt: skip
+
+
+def _year(request) -> int:
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", this_year))
+    except ValueError:
+        return this_year
+    return year if 2000 <= year <= this_year else this_year
+
+
+@login_required
+def overview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The subtree's party members in service: reported or not, the year's activities and
+    hours, the community's evaluation of the year."""
+    org = access.get_for_user(Organization.objects, request.user, via="self", pk=pk)
+    year, today = _year(request), timezone.localdate()
+    members = Member.objects.filter(
+        in_service(), organization__in=Organization.objects.subtree_of(org.pk).values("pk")
+    )
+    reported = reported_on(today).filter(member__in=members.values("pk"))
+    if request.GET.get("missing") == "1":
+        members = members.exclude(pk__in=reported.values("member_id"))
+    page = Paginator(
+        members.select_related("organization").order_by("organization__code", "name_pinyin",
+                                                         "pk"), PAGE_SIZE,
+    ).get_page(request.GET.get("page"))  # fmt: skip
+    ids = [m.pk for m in page]
+    reports = {r.member_id: r for r in reported_on(today).filter(member_id__in=ids)}
+    effort = {
+        r["report__member_id"]: r
+        for r in Activity.objects.filter(report__member_id__in=ids, on__year=year)
+        .values("report__member_id").annotate(count=Count("id"), hours=Sum("hours")).order_by()
+    }  # fmt: skip
+    evaluations = services.evaluations_for(ids, year)
+    rows = [(m, reports.get(m.pk), effort.get(m.pk), evaluations.get(m.pk)) for m in page]
+    total = members.count() if request.GET.get("missing") != "1" else None
+    return render(request, "community/overview.html", {
+        "organization": org, "page": page, "rows": rows, "year": year,
+        "missing": request.GET.get("missing") == "1",
+        "total": total, "reported": reported.count(),
+        "query": f"year={year}" + ("&missing=1" if request.GET.get("missing") == "1" else ""),
+    })  # fmt: skip
+
+
+@login_required
+def member_page(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request, pk)
+    return render(request, "community/member.html", {
+        "member": member,
+        "can_write": access.writable_organizations(request.user)
+        .filter(pk=member.organization_id).exists(),
+        "reports": member.community_reports.prefetch_related("activities")
+        .order_by("-reported_on"),
+        "evaluations": Evaluation.objects.filter(member=member).order_by("-year"),
+    })  # fmt: skip
+
+
+def _back(member: Member) -> str:
+    return reverse("community:member", args=[member.pk])
+
+
+@login_required
+def report_new(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request, pk, write=True)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_start(member=member, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(_back(member))
+    return form_page(request, form, title=_("%(name)s reports to a community") % {
+        "name": member.name}, back_url=_back(member))  # fmt: skip
+
+
+@login_required
+def report_close(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk, write=True)
+    form = EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_end(report=report, on=form.cleaned_data["on"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(_back(report.member))
+    return form_page(request, form, title=_("End the report to %(community)s") % {
+        "community": report.community}, back_url=_back(report.member))  # fmt: skip
+
+
+@login_required
+def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk, write=True)
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_add(report=report, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(_back(report.member))
+    return form_page(request, form, title=_("Activity in %(community)s") % {
+        "community": report.community}, back_url=_back(report.member))  # fmt: skip
+
+
+@login_required
+def evaluation_new(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request, pk, write=True)
+    initial = {"year": _year(request)}
+    form = EvaluationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_set(member=member, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(_back(member))
+    return form_page(request, form, title=_("Community evaluation of %(name)s") % {
+        "name": member.name}, back_url=_back(member))  # fmt: skip
