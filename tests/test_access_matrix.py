@@ -216,6 +216,18 @@ OBJECT_CASES = [
     ("transfers:floating_return", "floating", code, "get", expect_write)
     for code in ("b1", "b2", "b4")
 ] + [
+    ("community:overview", "org", code, "get", expect_read) for code in ("b1", "b2", "g1", "p2")
+] + [
+    ("community:member", "member", code, "get", expect_read) for code in ("b1", "b2", "b4")
+] + [
+    (name, "member", code, "get", expect_write)
+    for name in ("community:report_new", "community:evaluation_new")
+    for code in ("b1", "b2", "b4")
+] + [
+    (name, "report", code, "get", expect_write)
+    for name in ("community:activity_new", "community:report_end")
+    for code in ("b1", "b2", "b4")
+] + [
     ("reports:recompute", "org", code, "post",
      lambda user, code: 302 if expect_tree_change(user, code) == 200
      else expect_tree_change(user, code))
@@ -282,6 +294,10 @@ def _url(name, kind, code, tree, people):
 
         model = {"payment": Payment, "lapse": Lapse}[kind]
         return reverse(name, args=[model.objects.get(organization=org).pk])
+    if kind == "report":
+        from community.models import Report
+
+        return reverse(name, args=[Report.objects.get(member__organization=org).pk])
     if kind in ("letter", "pending", "floating"):
         from transfers.models import Floating, Letter
 
@@ -327,8 +343,10 @@ def campaign(tree, people):
 
 
 def _transfers(tree, people):
-    """Each branch: its member's letter out of the system, approved and on its way, and
-    away (floating); a second member's letter waiting for the superior's approval."""
+    """Each branch: its member's letter out of the system, approved and on its way, away
+    (floating) and reported to a community; a second member's letter waiting for the
+    superior's approval."""
+    from community import services as community
     from transfers import services as transfers
 
     on = datetime.date(2026, 3, 2)
@@ -339,6 +357,7 @@ def _transfers(tree, people):
         transfers.letter_issue(member=make_member(getattr(tree, code)), issued_on=on,
                                receiver_name="外省某党委", handler="王")  # fmt: skip
         transfers.floating_start(member=getattr(people, code), since=on, whereabouts="深圳")
+        community.report_start(member=getattr(people, code), community="东城社区", reported_on=on)
 
 
 def _dues(people):
