@@ -17,12 +17,10 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.db import connection
-
 from members.choices import Occupation
 from members.models import Member, MembershipRecord
 from organizations.models import Policy
-from partybuild.bulk import bulk_load, copy_rows
+from partybuild.bulk import bulk_load, copy_rows, reset_sequences
 
 from . import arrears, totals
 from .models import Basis, Due, Excuse, Payment
@@ -57,7 +55,7 @@ def demo_dues(today: datetime.date, recorded_at: datetime.datetime, seed: int = 
             copy_rows(Due, dues)
             copy_rows(Excuse, excuses)
             written += len(dues)
-        _reset_sequences()
+        reset_sequences(Payment)
     totals.recount_all()
     arrears.refresh_all(today)
     return written
@@ -153,12 +151,3 @@ class _Plan:
             receipts.append((months, month.replace(day=8)))
             month = add_months(end, 1)
         return receipts
-
-
-def _reset_sequences() -> None:
-    from django.core.management.color import no_style
-
-    statements = connection.ops.sequence_reset_sql(no_style(), [Payment])
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)

@@ -8,11 +8,11 @@ general branches, 542 branches) under the working committee; 263 admitted in 202
 import datetime
 
 from members.choices import Education, Event, Gender, Occupation, Status
-from members.demo import Size, _Builder, _reset_sequences
+from members.demo import Size, _Builder
 from members.models import Member, MembershipRecord
 from members.pinyin import with_pinyin
 from members.tallies import tally_rebuild
-from partybuild.bulk import copy_rows
+from partybuild.bulk import copy_rows, reset_sequences
 
 YEAR = 2025
 AS_OF = datetime.date(YEAR, 12, 31)
@@ -60,6 +60,6 @@ def build_city_report() -> dict:
         })  # fmt: skip
     copy_rows(Member, [with_pinyin(m) for m in members])
     copy_rows(MembershipRecord, records)
-    _reset_sequences(Member, MembershipRecord)
+    reset_sequences(Member, MembershipRecord)
     tally_rebuild()
     return {"branches": branches}

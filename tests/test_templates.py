@@ -27,7 +27,7 @@ def test_the_template_has_an_example_drop_downs_dates_and_the_allowed_values():
     assert [c.value for c in sheet[1]] == HEADER
     assert sheet["A2"].value.startswith("（示例）") and sheet["C2"].value == "女"
     lists = {str(dv.sqref): dv.formula1 for dv in sheet.data_validations.dataValidation}
-    choice_letters = {"C", "E", "F", "G", "I", "N", "O"}  # gender ... floating (yes/no)
+    choice_letters = {"C", "E", "F", "G", "I", "N"}  # gender ... retired (yes/no)
     assert {ref.split(":")[0][:-1] for ref in lists} == choice_letters
     assert all(f.startswith(f"'{allowed.title}'!") for f in lists.values())
     assert allowed.title == "可选值"
