@@ -42,7 +42,7 @@ from partybuild.dates import add_months  # noqa: E402
 from reminders import services as reminders  # noqa: E402
 from reports.tasks import request_recompute  # noqa: E402
 from transfers.models import Floating, Letter, State  # noqa: E402
-from transfers.models import Kind as LetterKind
+from transfers.models import Kind as LetterKind  # noqa: E402
 
 LETTERS = 16_000
 OPEN_SHARE = 0.15  # still on their way (some of them overdue); the rest refused or withdrawn
