@@ -8,11 +8,19 @@ other app adds its own figures by declaring a `statistics` module with:
     def counts(as_of, organization_ids) -> {organization id: {column name: count}}
                                        each organization's own counts as of the date
 
+A column that counts party members by a condition gives it as `sql` instead (over the
+record in force `r` and the person `m`, with `params(day)` for its placeholders): the engine
+counts it in its one scan of the members in force, where a condition on the app's own table
+is a hashed `m.id IN (SELECT member_id FROM ...)` read once, not a join per column; counts()
+returns the other columns only.
+
 The engine stores them beside its own, rolls them up the tree (a parent is the sum of its
 children plus its own) and the reports show them; the engine itself is not edited.
 """
 
-from dataclasses import dataclass
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from .discovery import app_modules
 
@@ -23,6 +31,8 @@ class StatColumn:
     label: str
     group: str
     big: bool = False  # amounts in fen: a city's year of dues passes 2**31
+    sql: str = ""  # a condition over r and m: the engine counts the party members it holds
+    params: Callable[[datetime.date], list] = field(default=lambda day: [])
 
 
 def contributors() -> tuple:

@@ -109,9 +109,13 @@ DEVELOPMENT_COLUMNS: list[Column] = [
     Column("dev_college", _("college or above"), "development"),
 ]
 
-# Columns other apps contribute (partybuild.statistics): organizational life, …
+# Columns other apps contribute (partybuild.statistics): organizational life, … Those given
+# as a condition on the members join the member columns, counted in the engine's one scan.
+MEMBER_COLUMNS += [
+    Column(c.name, c.label, c.group, c.sql, c.params) for c in contributed_columns() if c.sql
+]
 CONTRIBUTED_COLUMNS: list[Column] = [
-    Column(c.name, c.label, c.group, big=c.big) for c in contributed_columns()
+    Column(c.name, c.label, c.group, big=c.big) for c in contributed_columns() if not c.sql
 ]
 
 COLUMNS: list[Column] = (
