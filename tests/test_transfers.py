@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dues import services as dues
-from dues.models import Opening
+from dues.models import Due, Opening
 from members.choices import Event, Status
 from members.models import Member, MembershipRecord
 from members.services import member_move
@@ -315,3 +315,18 @@ def test_printing_shows_the_three_parts_and_is_logged(client, tree, cast, people
     assert AuditEvent.objects.filter(action=Action.ID_REVEALED, object_id=str(letter.pk)).exists()
     client.force_login(cast.bob)  # the receiver reads the letter, the sender prints it
     assert client.post(reverse("transfers:letter_print", args=[letter.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_within_the_system_the_letter_states_paid_up_to_and_the_ledger_follows(tree, mover):
+    dues.basis_set(member=mover, starts=D(2026, 1, 1), category="employed",
+                   base=Decimal("4000.00"))  # fmt: skip
+    dues.payment_record(member=mover, first_month=D(2026, 1, 1), months=2, paid_on=D(2026, 1, 8))
+    letter = issue(mover, tree.b2, on=D(2026, 4, 1))
+    assert letter.paid_up_to == D(2026, 2, 1)
+    services.letter_receive(letter=letter, on=D(2026, 4, 10))
+    by_month = dict(Due.objects.filter(member=mover, month__lte=D(2026, 4, 1))
+                    .values_list("month", "organization_id"))  # fmt: skip
+    assert by_month == {D(2026, 1, 1): tree.b1.pk, D(2026, 2, 1): tree.b1.pk,
+                        D(2026, 3, 1): tree.b2.pk, D(2026, 4, 1): tree.b2.pk}  # fmt: skip
+    assert not Opening.objects.filter(member=mover).exists()  # the ledger carries on
