@@ -3,30 +3,21 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.choices import PARTY_MEMBER_STATUSES
 from members.models import Member
+from partybuild.validators import refuse, refuse_future
 
 from .models import Activity, Evaluation, Report
-
-
-def _refuse(message: str, field: str | None = None):
-    raise ValidationError({field: message} if field else message)
-
-
-def _check_day(on: datetime.date, field: str) -> None:
-    if on > timezone.localdate():
-        _refuse(_("The date cannot be in the future."), field)
 
 
 def _party_member(member: Member) -> Member:
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.status not in PARTY_MEMBER_STATUSES:
-        _refuse(_("Only full and probationary members report to a community."))
+        refuse(_("Only full and probationary members report to a community."))
     return member
 
 
@@ -34,9 +25,9 @@ def _party_member(member: Member) -> Member:
 def report_start(*, member: Member, community: str, reported_on: datetime.date,
                  card_number: str = "", by=None) -> Report:  # fmt: skip
     member = _party_member(member)
-    _check_day(reported_on, "reported_on")
+    refuse_future(reported_on, "reported_on")
     if Report.objects.filter(member=member, ended_on__isnull=True).exists():
-        _refuse(_("The member's report to a community is in force; end it first (a move)."))
+        refuse(_("The member's report to a community is in force; end it first (a move)."))
     return Report.objects.create(member=member, community=community.strip(),
                                  reported_on=reported_on, card_number=card_number.strip(),
                                  recorded_by=by)  # fmt: skip
@@ -46,10 +37,10 @@ def report_start(*, member: Member, community: str, reported_on: datetime.date,
 def report_end(*, report: Report, on: datetime.date) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.ended_on is not None:
-        _refuse(_("This report has ended already."))
-    _check_day(on, "on")
+        refuse(_("This report has ended already."))
+    refuse_future(on, "on")
     if on < report.reported_on:
-        _refuse(_("The end cannot come before the report (%(day)s).")
+        refuse(_("The end cannot come before the report (%(day)s).")
                 % {"day": report.reported_on.isoformat()}, "on")  # fmt: skip
     report.ended_on = on
     report.save(update_fields=["ended_on"])
@@ -60,9 +51,9 @@ def report_end(*, report: Report, on: datetime.date) -> Report:
 def activity_add(*, report: Report, on: datetime.date, what: str, hours: Decimal,
                  by=None) -> Activity:  # fmt: skip
     report = Report.objects.select_for_update().get(pk=report.pk)
-    _check_day(on, "on")
+    refuse_future(on, "on")
     if not report.in_force_on(on):
-        _refuse(_("On that day the member had not reported to this community."), "on")
+        refuse(_("On that day the member had not reported to this community."), "on")
     return Activity.objects.create(report=report, on=on, what=what.strip(), hours=hours,
                                    recorded_by=by)  # fmt: skip
 
@@ -73,7 +64,7 @@ def evaluation_set(*, member: Member, year: int, grade: str, remark: str = "",
     """The community's evaluation of the year (recorded again, it replaces the earlier)."""
     member = _party_member(member)
     if year > timezone.localdate().year:
-        _refuse(_("The year has not begun yet."), "year")
+        refuse(_("The year has not begun yet."), "year")
     evaluation, _created = Evaluation.objects.update_or_create(
         member=member, year=year,
         defaults={"grade": grade, "remark": remark.strip(), "recorded_by": by},

@@ -3,11 +3,10 @@ reported, their activities and the community's evaluations. Lookups go through
 organizations.access: members by their organization, reports by their member's."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from members.models import Member
 from organizations import access
 from organizations.models import Organization
-from partybuild.forms import add_service_errors, form_page
+from partybuild.forms import service_form_page
 
 from . import services
 from .forms import ActivityForm, EndForm, EvaluationForm, ReportForm
@@ -98,59 +97,46 @@ def _back(member: Member) -> str:
 @login_required
 def report_new(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk, write=True)
-    form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_start(member=member, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect(_back(member))
-    return form_page(request, form, title=_("%(name)s reports to a community") % {
-        "name": member.name}, back_url=_back(member))  # fmt: skip
+    back = _back(member)
+    return service_form_page(
+        request, ReportForm(request.POST or None),
+        lambda data: services.report_start(member=member, by=request.user, **data),
+        title=_("%(name)s reports to a community") % {"name": member.name},
+        done=lambda _report: back, back_url=back,
+    )  # fmt: skip
 
 
 @login_required
 def report_close(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk, write=True)
-    form = EndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_end(report=report, on=form.cleaned_data["on"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect(_back(report.member))
-    return form_page(request, form, title=_("End the report to %(community)s") % {
-        "community": report.community}, back_url=_back(report.member))  # fmt: skip
+    back = _back(report.member)
+    return service_form_page(
+        request, EndForm(request.POST or None),
+        lambda data: services.report_end(report=report, on=data["on"]),
+        title=_("End the report to %(community)s") % {"community": report.community},
+        done=lambda _report: back, back_url=back,
+    )  # fmt: skip
 
 
 @login_required
 def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk, write=True)
-    form = ActivityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_add(report=report, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect(_back(report.member))
-    return form_page(request, form, title=_("Activity in %(community)s") % {
-        "community": report.community}, back_url=_back(report.member))  # fmt: skip
+    back = _back(report.member)
+    return service_form_page(
+        request, ActivityForm(request.POST or None),
+        lambda data: services.activity_add(report=report, by=request.user, **data),
+        title=_("Activity in %(community)s") % {"community": report.community},
+        done=lambda _activity: back, back_url=back,
+    )  # fmt: skip
 
 
 @login_required
 def evaluation_new(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk, write=True)
-    initial = {"year": _year(request)}
-    form = EvaluationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evaluation_set(member=member, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect(_back(member))
-    return form_page(request, form, title=_("Community evaluation of %(name)s") % {
-        "name": member.name}, back_url=_back(member))  # fmt: skip
+    back = _back(member)
+    return service_form_page(
+        request, EvaluationForm(request.POST or None, initial={"year": _year(request)}),
+        lambda data: services.evaluation_set(member=member, by=request.user, **data),
+        title=_("Community evaluation of %(name)s") % {"name": member.name},
+        done=lambda _evaluation: back, back_url=back,
+    )  # fmt: skip

@@ -9,7 +9,6 @@ member services, once the deciding step is in force.
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from members.models import Member
 from members.services import member_change_status, member_leave
 from organizations.models import Kind, Organization, Policy
 from partybuild.dates import add_months
+from partybuild.validators import refuse
 
 from . import reminders
 from .history import REDONE_AFTER_REJECTION, History, probation_ends
@@ -75,16 +75,12 @@ MEETINGS = frozenset({K.ADMISSION_MEETING, K.CONVERSION_MEETING})
 # -- rules, one function per step that has any -----------------------------------------
 
 
-def _refuse(message: str, field_name: str | None = None) -> None:
-    raise ValidationError({field_name: message} if field_name else message)
-
-
 def _rule_application(step: Step, history: History, policy: Policy) -> None:
     member = step.member
     if member.status != Status.APPLICANT:
-        _refuse(_("Only a person registered as applicant can hand in an application."))
+        refuse(_("Only a person registered as applicant can hand in an application."))
     if member.age_on(step.on) < 18:
-        _refuse(
+        refuse(
             _("%(name)s was %(age)s on the date of application; an applicant must be 18 or older.")
             % {"name": member.name, "age": member.age_on(step.on)},
             "on",
@@ -95,7 +91,7 @@ def _rule_target(step: Step, history: History, policy: Policy) -> None:
     selected = history.last(K.ACTIVIST_SELECTED)
     earliest = add_months(selected.on, policy.activist_min_months)
     if step.on < earliest:
-        _refuse(
+        refuse(
             _(
                 "An activist since %(since)s can become a development target from %(earliest)s "
                 "on (at least %(months)s months of training and observation)."
@@ -104,10 +100,10 @@ def _rule_target(step: Step, history: History, policy: Policy) -> None:
             "on",
         )
     if not (step.publicity_from and step.publicity_to):
-        _refuse(_("Give the first and last day of the publicity."), "publicity_from")
+        refuse(_("Give the first and last day of the publicity."), "publicity_from")
     days = working_days(step.publicity_from, step.publicity_to)
     if days < policy.publicity_min_workdays:
-        _refuse(
+        refuse(
             _(
                 "The publicity from %(start)s to %(end)s lasts %(days)s working days; at least "
                 "%(minimum)s are needed (public holidays do not count)."
@@ -121,31 +117,31 @@ def _rule_target(step: Step, history: History, policy: Policy) -> None:
             "publicity_to",
         )
     if step.on < step.publicity_to:
-        _refuse(_("The decision comes after the publicity has ended."), "on")
+        refuse(_("The decision comes after the publicity has ended."), "on")
     _check_approver(step)
 
 
 def check_people(step: Step, people: list[Member]) -> None:
     """Introducers (exactly two) and contact persons (one or two): full members in good standing."""
     if step.kind == K.INTRODUCERS and len(people) != 2:
-        _refuse(_("Name exactly two introducers."), "people")
+        refuse(_("Name exactly two introducers."), "people")
     if step.kind == K.CONTACTS_ASSIGNED and not 1 <= len(people) <= 2:
-        _refuse(_("Name one or two contact persons."), "people")
+        refuse(_("Name one or two contact persons."), "people")
     for person in people:
         if person.pk == step.member_id:
-            _refuse(_("A person cannot introduce themselves."), "people")
+            refuse(_("A person cannot introduce themselves."), "people")
         full_on_date = person.status == Status.FULL and (
             person.converted_on is None or person.converted_on <= step.on
         )
         if not full_on_date:
-            _refuse(
+            refuse(
                 _("%(name)s is not a full member and cannot take this role.")
                 % {"name": person.name},
                 "people",
             )
         for action in person.disciplinary_actions.all():
             if action.in_effect_on(step.on):
-                _refuse(
+                refuse(
                     _(
                         "%(name)s is under a disciplinary action (%(kind)s) and cannot take "
                         "this role until it is lifted or its period of effect ends."
@@ -158,7 +154,7 @@ def check_people(step: Step, people: list[Member]) -> None:
 def _rule_training(step: Step, history: History, policy: Policy) -> None:
     days, hours = step.training_days or 0, step.training_hours or 0
     if days < policy.training_min_days and hours < policy.training_min_hours:
-        _refuse(
+        refuse(
             _(
                 "Centralized training must last at least %(days)s days or %(hours)s class hours; "
                 "%(given_days)s days and %(given_hours)s hours were given."
@@ -177,7 +173,7 @@ def _rule_admission_meeting(step: Step, history: History, policy: Policy) -> Non
     pre_review = history.last(K.PRE_REVIEW)
     latest = add_months(pre_review.on, policy.meeting_after_prereview_months)
     if step.on > latest:
-        _refuse(
+        refuse(
             _(
                 "The branch member meeting must be held by %(latest)s, within %(months)s "
                 "month(s) of the pre-review on %(pre)s; the pre-review has to be done again."
@@ -194,9 +190,9 @@ def _rule_admission_meeting(step: Step, history: History, policy: Policy) -> Non
 def _check_approver(step: Step) -> None:
     approver = step.approving_organization
     if approver is None:
-        _refuse(_("Name the party committee that decides."), "approving_organization")
+        refuse(_("Name the party committee that decides."), "approving_organization")
     if approver.kind not in APPROVING_KINDS:
-        _refuse(
+        refuse(
             _(
                 "Only a party committee may decide this; a %(kind)s may not. A leading party "
                 "group (党组) may not either."
@@ -208,7 +204,7 @@ def _check_approver(step: Step) -> None:
         descendant_links__descendant_id=step.member.organization_id
     ).exclude(pk=step.member.organization_id)
     if not above.filter(pk=approver.pk).exists():
-        _refuse(
+        refuse(
             _("The deciding committee must be above the person's branch."), "approving_organization"
         )
 
@@ -220,7 +216,7 @@ def _rule_approval(meeting_kind: str):
         months = policy.approval_months_special if step.special_case else policy.approval_months
         latest = add_months(meeting.on, months)
         if step.on > latest:
-            _refuse(
+            refuse(
                 _(
                     "Approval must come by %(latest)s, within %(months)s months of the meeting on "
                     "%(meeting)s."
@@ -239,10 +235,10 @@ def _rule_pre_review(step: Step, history: History, policy: Policy) -> None:
 def _rule_conversion_meeting(step: Step, history: History, policy: Policy) -> None:
     waiting = held_back_by_rejection(step.kind, history)
     if waiting:
-        _refuse(waiting)
+        refuse(waiting)
     ends = probation_ends(history, policy)
     if step.on < ends:
-        _refuse(
+        refuse(
             _("The probation ends on %(date)s; the conversion meeting comes after it.")
             % {"date": ends},
             "on",
@@ -251,10 +247,10 @@ def _rule_conversion_meeting(step: Step, history: History, policy: Policy) -> No
 
 def _rule_extension(step: Step, history: History, policy: Policy) -> None:
     if history.has(K.PROBATION_EXTENDED):
-        _refuse(_("Probation may be extended only once."))
+        refuse(_("Probation may be extended only once."))
     months = step.extension_months or 0
     if not policy.extension_min_months <= months <= policy.extension_max_months:
-        _refuse(
+        refuse(
             _("An extension lasts from %(min)s to %(max)s months; %(months)s were given.")
             % {
                 "min": policy.extension_min_months,
@@ -322,13 +318,13 @@ def _missing(kind: str, history: History) -> str:
 
 def _check_order(step: Step, history: History, policy: Policy) -> None:
     if step.on > timezone.localdate():
-        _refuse(_("The date cannot be in the future."), "on")
+        refuse(_("The date cannot be in the future."), "on")
     for kind in PREREQUISITES[step.kind]:
         before = history.last(kind)
         if before is None:
-            _refuse(_missing(kind, history))
+            refuse(_missing(kind, history))
         if step.on < before.on:
-            _refuse(
+            refuse(
                 _("This date is before “%(step)s” (%(date)s).")
                 % {"step": StepKind(kind).label, "date": before.on},
                 "on",
@@ -339,12 +335,12 @@ def _check_order(step: Step, history: History, policy: Policy) -> None:
         and history.has(step.kind)
         and not may_record_again(step.kind, step.on, history, policy)
     ):
-        _refuse(_("This step is already recorded."))
+        refuse(_("This step is already recorded."))
     pending = step.member.development_steps.filter(kind=step.kind, approval=Approval.PENDING)
     if pending.exists():
-        _refuse(_("This step is already waiting for the superior's decision."))
+        refuse(_("This step is already waiting for the superior's decision."))
     if step.kind in DURING_PROBATION and any(history.has(k) for k in PROBATION_ENDED):
-        _refuse(_("The probation has already ended."))
+        refuse(_("The probation has already ended."))
 
 
 def _check_after_rejection(step: Step, history: History) -> None:
@@ -352,7 +348,7 @@ def _check_after_rejection(step: Step, history: History) -> None:
     for meeting_kind, redone in REDONE_AFTER_REJECTION.items():
         rejected = history.last_rejection(meeting_kind)
         if rejected and step.kind in (*redone, meeting_kind) and step.on < rejected.on:
-            _refuse(
+            refuse(
                 _(
                     "The vote of %(date)s rejected the candidate; the steps that lead to a "
                     "new vote are dated after it."
@@ -382,7 +378,7 @@ def step_record(
     _check_order(step, history, policy)
     if kind in MEETINGS:
         if vote is None:
-            _refuse(_("Enter the vote of the meeting."))
+            refuse(_("Enter the vote of the meeting."))
         check_vote_counts(vote)
     if kind in (K.INTRODUCERS, K.CONTACTS_ASSIGNED):
         check_people(step, people or [])
@@ -409,7 +405,7 @@ def step_approve(*, step: Step, by) -> Step:
     """The superior approves a pending step; it comes into force now."""
     step = Step.objects.select_for_update().select_related("member").get(pk=step.pk)
     if step.approval != Approval.PENDING:
-        _refuse(_("Only a step waiting for a decision can be approved."))
+        refuse(_("Only a step waiting for a decision can be approved."))
     step.approval, step.decided_by, step.decided_at = Approval.APPROVED, by, timezone.now()
     step.save(update_fields=["approval", "decided_by", "decided_at"])
     _apply(step, History.of(step.member), Policy.current(), by)
@@ -421,9 +417,9 @@ def step_approve(*, step: Step, by) -> Step:
 def step_return(*, step: Step, by, reason: str) -> Step:
     """The superior returns a pending step with a reason; the branch may record it again."""
     if not reason.strip():
-        _refuse(_("Say why the step is returned."), "return_reason")
+        refuse(_("Say why the step is returned."), "return_reason")
     if step.approval != Approval.PENDING:
-        _refuse(_("Only a step waiting for a decision can be returned."))
+        refuse(_("Only a step waiting for a decision can be returned."))
     step.approval, step.decided_by, step.decided_at = Approval.RETURNED, by, timezone.now()
     step.return_reason = reason.strip()
     step.save(update_fields=["approval", "decided_by", "decided_at", "return_reason"])

@@ -12,6 +12,7 @@ from members.choices import Event, Status
 from members.models import Member
 from members.services import member_leave
 from organizations.models import Policy
+from partybuild.validators import refuse
 
 from . import arrears, ledger, reminders, totals
 from .models import Basis, Due, Excuse, Lapse, Opening, Payment
@@ -78,9 +79,9 @@ def opening_set(*, member: Member, paid_up_to: datetime.date, source: str = "",
     member = Member.objects.select_for_update().get(pk=member.pk)
     arrived = member.records.filter(start_event=Event.TRANSFERRED_IN).exists()
     if not arrived:
-        _refuse(_("Only a member who arrived by transfer has a paid-up-to month."), "paid_up_to")
+        refuse(_("Only a member who arrived by transfer has a paid-up-to month."), "paid_up_to")
     if month_of(paid_up_to) > add_months(month_of(timezone.localdate()), 12):
-        _refuse(_("Dues are paid at most a year ahead."), "paid_up_to")
+        refuse(_("Dues are paid at most a year ahead."), "paid_up_to")
     opening, _created = Opening.objects.update_or_create(
         member=member, defaults={"paid_up_to": month_of(paid_up_to), "source": source.strip()}
     )
@@ -90,10 +91,6 @@ def opening_set(*, member: Member, paid_up_to: datetime.date, source: str = "",
 
 
 # -- payments --------------------------------------------------------------------------------
-
-
-def _refuse(message: str, field_name: str | None = None) -> None:
-    raise ValidationError({field_name: message} if field_name else message)
 
 
 @transaction.atomic
@@ -107,9 +104,9 @@ def payment_record(*, member: Member, first_month: datetime.date, months: int = 
     member = Member.objects.select_for_update().get(pk=member.pk)
     first = month_of(first_month)
     if not 1 <= months <= 12:
-        _refuse(_("A payment covers 1 to 12 months."), "months")
+        refuse(_("A payment covers 1 to 12 months."), "months")
     if paid_on > timezone.localdate():
-        _refuse(_("The payment date cannot be in the future."), "paid_on")
+        refuse(_("The payment date cannot be in the future."), "paid_on")
     last = add_months(first, months - 1)
     touched = ledger.sync(member, through=max(last, month_of(timezone.localdate())),
                           derived=False)  # recounted once, below  # fmt: skip
@@ -121,18 +118,18 @@ def payment_record(*, member: Member, first_month: datetime.date, months: int = 
     policy = Policy.current()
     back = sum(1 for due in dues if due.month < month_of(paid_on))
     if back > policy.dues_back_months and not back_reason.strip():
-        _refuse(_("%(count)s months of back payment: more than %(limit)s needs the branch's "
+        refuse(_("%(count)s months of back payment: more than %(limit)s needs the branch's "
                   "reason.") % {"count": back, "limit": policy.dues_back_months},
                 "back_reason")  # fmt: skip
     if proxy.strip() and not consent:
-        _refuse(_("A payment by proxy needs the member's consent."), "consent")
+        refuse(_("A payment by proxy needs the member's consent."), "consent")
     owed = sum((due.amount for due in dues), Decimal("0.00"))
     amount = owed if amount is None else amount
     if amount < owed:
-        _refuse(_("%(amount)s is less than the %(owed)s these months owe.")
+        refuse(_("%(amount)s is less than the %(owed)s these months owe.")
                 % {"amount": amount, "owed": owed}, "amount")  # fmt: skip
     if amount <= 0:
-        _refuse(_("Nothing is owed for these months."), "amount")
+        refuse(_("Nothing is owed for these months."), "amount")
     payment = Payment.objects.create(
         member=member, organization_id=member.organization_id, first_month=first,
         last_month=last, months=months, amount=amount, paid_on=paid_on, method=method,
@@ -155,11 +152,11 @@ def _check_months(dues: list[Due], first: datetime.date, months: int) -> None:
     found = {due.month for due in dues}
     for month in (add_months(first, i) for i in range(months)):
         if month not in found:
-            _refuse(_("The member owes no dues for %(month)s (not a member then, or no "
+            refuse(_("The member owes no dues for %(month)s (not a member then, or no "
                       "basis set).") % {"month": f"{month:%Y-%m}"}, "first_month")  # fmt: skip
     paid = [due for due in dues if due.paid_on is not None]
     if paid:
-        _refuse(_("%(month)s is already paid (receipt %(number)s).")
+        refuse(_("%(month)s is already paid (receipt %(number)s).")
                 % {"month": f"{paid[0].month:%Y-%m}", "number": paid[0].payment.number
                    if paid[0].payment else "-"}, "first_month")  # fmt: skip
 
@@ -169,7 +166,7 @@ def payment_cancel(*, payment: Payment, reason: str, by=None) -> None:
     """Undo a payment recorded in error: its months are owed again. The audit log keeps
     the reason."""
     if not reason.strip():
-        _refuse(_("Say why the payment is cancelled."), "reason")
+        refuse(_("Say why the payment is cancelled."), "reason")
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     covered = Due.objects.filter(payment=payment)
     pairs = set(covered.values_list("organization_id", "month"))
@@ -190,9 +187,9 @@ def excuse_record(*, member: Member, reason: str, from_month: datetime.date,
     """The branch records a good reason for the unpaid months: the member is not listed
     under the six-month rule while it is in force."""
     if until_month is not None and month_of(until_month) < month_of(from_month):
-        _refuse(_("The reason cannot end before it begins."), "until_month")
+        refuse(_("The reason cannot end before it begins."), "until_month")
     if not note.strip() and reason == Excuse.Reason.OTHER:
-        _refuse(_("Describe the reason."), "note")
+        refuse(_("Describe the reason."), "note")
     excuse = Excuse.objects.create(
         member=member, reason=reason, from_month=month_of(from_month),
         until_month=month_of(until_month) if until_month else None, note=note.strip(),
@@ -210,12 +207,12 @@ def lapse_record(*, member: Member, decided_on: datetime.date, note: str = "",
     for the superior's approval."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     if decided_on > timezone.localdate():
-        _refuse(_("The decision date cannot be in the future."), "decided_on")
+        refuse(_("The decision date cannot be in the future."), "decided_on")
     standing = arrears.arrears_of_member(member, timezone.localdate())
     if standing is None or not standing.listed:
-        _refuse(_("Only a member listed under the six-month rule can be handled so."))
+        refuse(_("Only a member listed under the six-month rule can be handled so."))
     if Lapse.objects.filter(member=member, outcome=Lapse.Outcome.PENDING).exists():
-        _refuse(_("A decision on this member already waits for the superior."))
+        refuse(_("A decision on this member already waits for the superior."))
     lapse = Lapse.objects.create(
         member=member, organization_id=member.organization_id, decided_on=decided_on,
         unpaid_from=standing.run_from, unpaid_months=standing.running, note=note.strip(),
@@ -230,7 +227,7 @@ def lapse_approve(*, lapse: Lapse, by) -> Lapse:
     """The superior approves: the registry removes the member from the roll."""
     lapse = Lapse.objects.select_for_update().select_related("member").get(pk=lapse.pk)
     if lapse.outcome != Lapse.Outcome.PENDING:
-        _refuse(_("Only a decision waiting for the superior can be approved."))
+        refuse(_("Only a decision waiting for the superior can be approved."))
     today = timezone.localdate()
     reason = _("Treated as having left the party: %(months)s months of dues unpaid without "
                "good reason") % {"months": lapse.unpaid_months}  # fmt: skip
@@ -244,10 +241,10 @@ def lapse_approve(*, lapse: Lapse, by) -> Lapse:
 @transaction.atomic
 def lapse_return(*, lapse: Lapse, reason: str, by) -> Lapse:
     if not reason.strip():
-        _refuse(_("Say why the decision is returned."), "reason")
+        refuse(_("Say why the decision is returned."), "reason")
     lapse = Lapse.objects.select_for_update().get(pk=lapse.pk)
     if lapse.outcome != Lapse.Outcome.PENDING:
-        _refuse(_("Only a decision waiting for the superior can be returned."))
+        refuse(_("Only a decision waiting for the superior can be returned."))
     lapse.outcome, lapse.decided_by = Lapse.Outcome.RETURNED, by
     lapse.outcome_on, lapse.return_reason = timezone.localdate(), reason.strip()
     lapse.save()

@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_noop
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,6 +33,21 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 def form_page(request, form: forms.BaseForm, *, title: str, back_url: str | None = None):
     """Render a page that holds one form: the shape of every create and edit page."""
     return render(request, "form_page.html", {"form": form, "title": title, "back_url": back_url})
+
+
+def service_form_page(request, form: forms.BaseForm, service, *, title: str, done,
+                      back_url: str | None = None):  # fmt: skip
+    """A page holding one form whose valid POST calls `service(cleaned_data)`: a refusal
+    (ValidationError) shows on the form, anything else sends the user to `done(result)`, a
+    URL."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = service(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(done(result))
+    return form_page(request, form, title=title, back_url=back_url)
 
 
 def choices_shared(form_class):

@@ -51,3 +51,18 @@ class WithinUploadLimit:
 
 
 within_upload_limit = WithinUploadLimit()
+
+
+def refuse(message: str, field: str | None = None) -> None:
+    """A service's refusal, on the form's field of that name when there is one (partybuild.forms
+    add_service_errors shows it)."""
+    raise ValidationError({field: message} if field else message)
+
+
+def refuse_future(day, field: str = "on") -> None:
+    """Services record what happened: never on a day still to come (in the site's zone)."""
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    if day > timezone.localdate():
+        refuse(gettext("The date cannot be in the future."), field)

@@ -8,7 +8,6 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -16,23 +15,15 @@ from community import services as community
 from members.choices import Occupation, Status
 from members.services import member_leave
 from reminders.models import Reminder
-from reports.models import Figures, JobStatus, Snapshot
-from reports.tasks import request_recompute
+from reports.models import Figures
 from transfers import services as transfers
 
 from .factories import make_member
 from .test_appraisals import open_campaign
+from .test_statistics import compute
 
 D = datetime.date
 AS_OF = D(2026, 6, 30)
-
-
-def compute(as_of: datetime.date) -> Snapshot:
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        run = request_recompute(as_of)
-    run.refresh_from_db()
-    assert run.status == JobStatus.DONE, run.error
-    return Snapshot.objects.get(run=run)
 
 
 @pytest.fixture

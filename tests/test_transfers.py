@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -19,23 +18,15 @@ from members.models import Member, MembershipRecord
 from members.services import member_move
 from organizations.models import Policy
 from reminders.models import Reminder
-from reports.models import Figures, JobStatus, Snapshot
-from reports.tasks import request_recompute
+from reports.models import Figures
 from reports.yearly import year_change
 from transfers import services
 from transfers.models import Kind, Letter, State
 
 from .factories import id_number, make_member
+from .test_statistics import compute
 
 D = datetime.date
-
-
-def compute(as_of: datetime.date) -> Snapshot:
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        run = request_recompute(as_of)
-    run.refresh_from_db()
-    assert run.status == JobStatus.DONE, run.error
-    return Snapshot.objects.get(run=run)
 
 
 def members_of(snapshot, org) -> int:

@@ -3,7 +3,6 @@ members.services, on the date the receiving side confirms (or the return slip st
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,20 +14,12 @@ from members.choices import PARTY_MEMBER_STATUSES, Event, Status
 from members.models import Member
 from organizations.models import Kind as OrgKind
 from organizations.models import Organization, OrganizationClosure, Policy
+from partybuild.validators import refuse, refuse_future
 
 from . import reminders
 from .models import Contact, Floating, Kind, Letter, State, valid_until
 
 COMMITTEES = (OrgKind.PARTY_COMMITTEE, OrgKind.WORKING_COMMITTEE)
-
-
-def _refuse(message: str, field: str | None = None):
-    raise ValidationError({field: message} if field else message)
-
-
-def _check_day(on: datetime.date, field: str) -> None:
-    if on > timezone.localdate():
-        _refuse(_("The date cannot be in the future."), field)
 
 
 def superior_committee(organization: Organization) -> Organization:
@@ -76,7 +67,7 @@ def _lock_letter(letter: Letter, *states: str) -> Letter:
     """The letter as the database holds it, locked; refused unless in one of `states`."""
     current = Letter.objects.select_for_update().get(pk=letter.pk)
     if current.state not in states:
-        _refuse(_("This letter is %(state)s: reload the page to see it.")
+        refuse(_("This letter is %(state)s: reload the page to see it.")
                 % {"state": current.get_state_display()})  # fmt: skip
     return current
 
@@ -92,19 +83,19 @@ def letter_issue(
     shown as transfer pending, until the receiving side confirms or the slip comes back."""
     member = _lock_member(member)
     if member.status not in PARTY_MEMBER_STATUSES:
-        _refuse(_("Only full and probationary members transfer their relationship."))
+        refuse(_("Only full and probationary members transfer their relationship."))
     if member.transfer_pending:
-        _refuse(_("A transfer letter of this member is pending already."))
-    _check_day(issued_on, "issued_on")
+        refuse(_("A transfer letter of this member is pending already."))
+    refuse_future(issued_on, "issued_on")
     sender = member.organization
     if receiver is not None:
         if receiver.pk == sender.pk:
-            _refuse(_("The member is already in this organization."), "receiver")
+            refuse(_("The member is already in this organization."), "receiver")
         if not receiver.is_active:
-            _refuse(_("This organization has been dissolved."), "receiver")
+            refuse(_("This organization has been dissolved."), "receiver")
         receiver_name = receiver.name
     elif not receiver_name.strip():
-        _refuse(_("Name the receiving organization."), "receiver_name")
+        refuse(_("Name the receiving organization."), "receiver_name")
     approver = approver_for(sender, receiver)
     letter = Letter.objects.create(
         kind=Kind.WITHIN if receiver is not None else Kind.OUT,
@@ -152,35 +143,33 @@ def letter_approve(*, letter: Letter, on: datetime.date | None = None, by=None) 
     return letter
 
 
+def _give_back(letter: Letter, states: tuple, state: str, reason: str, by) -> Letter:
+    """The letter comes back unused, with the reason: not approved, withdrawn, refused."""
+    letter = _lock_letter(letter, *states)
+    if not reason.strip():
+        refuse(_("Give the reason."), "reason")
+    _release(letter, by)
+    return _close(letter, state, by=by, answer=reason)
+
+
 @transaction.atomic
 def letter_not_approve(*, letter: Letter, reason: str, by=None) -> Letter:
-    letter = _lock_letter(letter, State.AWAITING_APPROVAL)
-    if not reason.strip():
-        _refuse(_("Give the reason."), "reason")
-    _release(letter, by)
-    return _close(letter, State.NOT_APPROVED, by=by, answer=reason)
+    return _give_back(letter, (State.AWAITING_APPROVAL,), State.NOT_APPROVED, reason, by)
 
 
 @transaction.atomic
 def letter_withdraw(*, letter: Letter, reason: str, by=None) -> Letter:
     """The sender takes the letter back (written in error, the member stays)."""
-    letter = _lock_letter(letter, State.AWAITING_APPROVAL, State.ISSUED)
-    if not reason.strip():
-        _refuse(_("Give the reason."), "reason")
-    _release(letter, by)
-    return _close(letter, State.WITHDRAWN, by=by, answer=reason)
+    return _give_back(letter, (State.AWAITING_APPROVAL, State.ISSUED), State.WITHDRAWN, reason,
+                      by)  # fmt: skip
 
 
 @transaction.atomic
 def letter_refuse(*, letter: Letter, reason: str, by=None) -> Letter:
     """The receiving organization returns the letter (e.g. it is not the right one)."""
-    letter = _lock_letter(letter, State.ISSUED)
     if letter.kind != Kind.WITHIN:
-        _refuse(_("Only a letter within the system is refused here."))
-    if not reason.strip():
-        _refuse(_("Give the reason."), "reason")
-    _release(letter, by)
-    return _close(letter, State.REFUSED, by=by, answer=reason)
+        refuse(_("Only a letter within the system is refused here."))
+    return _give_back(letter, (State.ISSUED,), State.REFUSED, reason, by)
 
 
 @transaction.atomic
@@ -188,12 +177,12 @@ def letter_receive(*, letter: Letter, on: datetime.date, by=None) -> Letter:
     """Receipt confirmed (within the system) or the return slip back (out of it): the
     registry records the transfer on that date."""
     letter = _lock_letter(letter, State.ISSUED)
-    _check_day(on, "on")
+    refuse_future(on, "on")
     if on < letter.issued_on:
-        _refuse(_("Receipt cannot come before the letter was issued (%(day)s).")
+        refuse(_("Receipt cannot come before the letter was issued (%(day)s).")
                 % {"day": letter.issued_on.isoformat()}, "on")  # fmt: skip
     if on > letter.valid_until:
-        _refuse(_("The letter was valid until %(day)s: the sender withdraws it and issues a "
+        refuse(_("The letter was valid until %(day)s: the sender withdraws it and issues a "
                   "new one.") % {"day": letter.valid_until.isoformat()}, "on")  # fmt: skip
     member = _lock_member(letter.member)
     if letter.kind == Kind.WITHIN:
@@ -216,11 +205,11 @@ def letter_register(
     """A member arriving from outside the system with a letter: the registry entry starts
     with "transferred in" on the date of receipt, the dues from the month after the
     letter's paid-up-to month."""
-    _check_day(received_on, "since")
+    refuse_future(received_on, "since")
     if issued_on > received_on:
-        _refuse(_("The letter cannot be issued after it was received."), "issued_on")
+        refuse(_("The letter cannot be issued after it was received."), "issued_on")
     if member.status not in PARTY_MEMBER_STATUSES:
-        _refuse(_("Only full and probationary members transfer their relationship."), "status")
+        refuse(_("Only full and probationary members transfer their relationship."), "status")
     registry.member_create(member=member, since=received_on, event=Event.TRANSFERRED_IN, by=by)
     letter = Letter.objects.create(
         kind=Kind.IN, state=State.RECEIVED, member=member, sender_name=sender_name.strip(),
@@ -250,15 +239,15 @@ def floating_start(*, member: Member, since: datetime.date, whereabouts: str,
                    by=None) -> Floating:  # fmt: skip
     member = _lock_member(member)
     if member.status not in PARTY_MEMBER_STATUSES:
-        _refuse(_("Only full and probationary members are recorded as floating."))
-    _check_day(since, "since")
+        refuse(_("Only full and probationary members are recorded as floating."))
+    refuse_future(since, "since")
     if Floating.objects.filter(member=member, returned_on__isnull=True).exists():
-        _refuse(_("The member is recorded as away already; record the return first."))
+        refuse(_("The member is recorded as away already; record the return first."))
     if expected_until and expected_until < since:
-        _refuse(_("The expected return cannot come before leaving."), "expected_until")
+        refuse(_("The expected return cannot come before leaving."), "expected_until")
     last = Floating.objects.filter(member=member).order_by("-returned_on").first()
     if last and last.returned_on > since:
-        _refuse(_("The member returned on %(day)s from the last stay away.")
+        refuse(_("The member returned on %(day)s from the last stay away.")
                 % {"day": last.returned_on.isoformat()}, "since")  # fmt: skip
     floating = Floating.objects.create(
         member=member, since=since, expected_until=expected_until, whereabouts=whereabouts.strip(),
@@ -273,9 +262,9 @@ def floating_start(*, member: Member, since: datetime.date, whereabouts: str,
 def floating_contact(*, floating: Floating, on: datetime.date, note: str = "",
                      by=None) -> Contact:  # fmt: skip
     floating = Floating.objects.select_for_update().get(pk=floating.pk)
-    _check_day(on, "on")
+    refuse_future(on, "on")
     if on < floating.since:
-        _refuse(_("The member was away from %(day)s.") % {"day": floating.since.isoformat()},
+        refuse(_("The member was away from %(day)s.") % {"day": floating.since.isoformat()},
                 "on")  # fmt: skip
     contact = Contact.objects.create(floating=floating, on=on, note=note.strip(), recorded_by=by)
     reminders.refresh_floating(floating)
@@ -286,10 +275,10 @@ def floating_contact(*, floating: Floating, on: datetime.date, note: str = "",
 def floating_return(*, floating: Floating, on: datetime.date, by=None) -> Floating:
     floating = Floating.objects.select_for_update().get(pk=floating.pk)
     if floating.returned_on is not None:
-        _refuse(_("The return is recorded already."))
-    _check_day(on, "on")
+        refuse(_("The return is recorded already."))
+    refuse_future(on, "on")
     if on < floating.since:
-        _refuse(_("The member was away from %(day)s.") % {"day": floating.since.isoformat()},
+        refuse(_("The member was away from %(day)s.") % {"day": floating.since.isoformat()},
                 "on")  # fmt: skip
     floating.returned_on = on
     floating.save(update_fields=["returned_on"])

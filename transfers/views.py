@@ -25,7 +25,7 @@ from members.models import IdNumberDisclosure, Member
 from organizations import access
 from organizations.models import Organization
 from partybuild import audit
-from partybuild.forms import add_service_errors, form_page
+from partybuild.forms import add_service_errors, form_page, service_form_page
 from partybuild.models import Action
 
 from . import services
@@ -156,23 +156,22 @@ def member_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk, write=True)
-    form = IssueForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            letter = services.letter_issue(
-                member=member, receiver=data["receiver"], receiver_name=data["receiver_name"],
-                issued_on=data["issued_on"], handler=data["handler"],
-                handler_phone=data["handler_phone"], reason=data["reason"], note=data["note"],
-                by=request.user,
-            )  # fmt: skip
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Letter %(number)s written.") % {"number": letter.number})
-            return redirect("transfers:letter", pk=letter.pk)
-    return form_page(request, form, title=_("Transfer letter for %(name)s") % {
-        "name": member.name}, back_url=member_url(member))  # fmt: skip
+
+    def issue(data: dict) -> Letter:
+        letter = services.letter_issue(
+            member=member, receiver=data["receiver"], receiver_name=data["receiver_name"],
+            issued_on=data["issued_on"], handler=data["handler"],
+            handler_phone=data["handler_phone"], reason=data["reason"], note=data["note"],
+            by=request.user,
+        )  # fmt: skip
+        messages.success(request, _("Letter %(number)s written.") % {"number": letter.number})
+        return letter
+
+    return service_form_page(
+        request, IssueForm(request.POST or None, user=request.user), issue,
+        title=_("Transfer letter for %(name)s") % {"name": member.name},
+        done=_letter_url, back_url=member_url(member),
+    )  # fmt: skip
 
 
 def member_url(member: Member) -> str:
@@ -277,31 +276,27 @@ def _letter_url(item: Letter) -> str:
 def letter_receive(request: HttpRequest, pk: int) -> HttpResponse:
     item = _act(request, pk, "receive")
     label = _("date of receipt") if item.kind == Kind.WITHIN else _("date on the return slip")
-    form = DayForm(request.POST or None, label=label, submit=_receive_label(item))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.letter_receive(letter=item, on=form.cleaned_data["on"], by=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Letter %(number)s received: the registry follows.")
-                             % {"number": item.number})  # fmt: skip
-            return redirect("transfers:letter", pk=item.pk)
-    return form_page(request, form, title=f"{_receive_label(item)} · {item.number}",
-                     back_url=_letter_url(item))  # fmt: skip
+
+    def receive(data: dict) -> Letter:
+        services.letter_receive(letter=item, on=data["on"], by=request.user)
+        messages.success(request, _("Letter %(number)s received: the registry follows.")
+                         % {"number": item.number})  # fmt: skip
+        return item
+
+    return service_form_page(
+        request, DayForm(request.POST or None, label=label, submit=_receive_label(item)),
+        receive, title=f"{_receive_label(item)} · {item.number}", done=_letter_url,
+        back_url=_letter_url(item),
+    )  # fmt: skip
 
 
 def _reason_view(request, pk: int, action: str, service, title: str):
     item = _act(request, pk, action)
-    form = ReasonForm(request.POST or None, submit=title)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(letter=item, reason=form.cleaned_data["reason"], by=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect("transfers:letter", pk=item.pk)
-    return form_page(request, form, title=f"{title} · {item.number}", back_url=_letter_url(item))
+    return service_form_page(
+        request, ReasonForm(request.POST or None, submit=title),
+        lambda data: service(letter=item, reason=data["reason"], by=request.user),
+        title=f"{title} · {item.number}", done=_letter_url, back_url=_letter_url(item),
+    )  # fmt: skip
 
 
 @login_required
@@ -321,16 +316,16 @@ def letter_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def floating_new(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk, write=True)
-    form = FloatingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            floating = services.floating_start(member=member, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect("transfers:floating", pk=floating.pk)
-    return form_page(request, form, title=_("%(name)s is away (floating member)") % {
-        "name": member.name}, back_url=member_url(member))  # fmt: skip
+    return service_form_page(
+        request, FloatingForm(request.POST or None),
+        lambda data: services.floating_start(member=member, by=request.user, **data),
+        title=_("%(name)s is away (floating member)") % {"name": member.name},
+        done=_floating_url, back_url=member_url(member),
+    )  # fmt: skip
+
+
+def _floating_url(record: Floating) -> str:
+    return reverse("transfers:floating", args=[record.pk])
 
 
 def _floating(request, pk: int, *, write: bool = False) -> Floating:
@@ -364,13 +359,10 @@ def floating(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def floating_return(request: HttpRequest, pk: int) -> HttpResponse:
     record = _floating(request, pk, write=True)
-    form = DayForm(request.POST or None, label=_("returned on"), submit=_("Record the return"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.floating_return(floating=record, on=form.cleaned_data["on"], by=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect("transfers:floating", pk=record.pk)
-    return form_page(request, form, title=_("%(name)s is back") % {"name": record.member.name},
-                     back_url=member_url(record.member))  # fmt: skip
+    return service_form_page(
+        request, DayForm(request.POST or None, label=_("returned on"),
+                         submit=_("Record the return")),
+        lambda data: services.floating_return(floating=record, on=data["on"], by=request.user),
+        title=_("%(name)s is back") % {"name": record.member.name}, done=_floating_url,
+        back_url=member_url(record.member),
+    )  # fmt: skip
