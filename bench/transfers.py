@@ -37,7 +37,7 @@ from members.choices import PARTY_MEMBER_STATUSES  # noqa: E402
 from members.demo import CREATED_AT  # noqa: E402
 from members.models import Member  # noqa: E402
 from organizations.models import BRANCH_KINDS, Kind, Organization  # noqa: E402
-from partybuild.bulk import bulk_load, copy_rows, reset_sequences  # noqa: E402
+from partybuild.bulk import bulk_load, copy_rows  # noqa: E402
 from partybuild.dates import add_months  # noqa: E402
 from reminders import services as reminders  # noqa: E402
 from reports.tasks import request_recompute  # noqa: E402
@@ -56,7 +56,6 @@ def build() -> None:
                                              "organization_id"))  # fmt: skip
         with transaction.atomic():
             made = demo_community(members, today, CREATED_AT)
-            reset_sequences(Report)
         print(f"community reports loaded: {made} in {time.perf_counter() - started:.1f} s")
     if not Letter.objects.exists():
         started = time.perf_counter()

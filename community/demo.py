@@ -9,7 +9,7 @@ import random
 from decimal import Decimal
 
 from members.choices import PARTY_MEMBER_STATUSES
-from partybuild.bulk import bulk_load, copy_rows
+from partybuild.bulk import bulk_load, copy_rows, reset_sequences
 
 from .models import NOT_IN_SERVICE, Activity, Evaluation, Grade, Report
 
@@ -57,4 +57,5 @@ def demo_community(members: list[dict], today: datetime.date, recorded_at: datet
         copy_rows(Report, reports)
         copy_rows(Activity, activities)
         copy_rows(Evaluation, evaluations)
+    reset_sequences(Report, Activity, Evaluation)
     return len(reports)

@@ -20,7 +20,6 @@ from simple_history.utils import bulk_create_with_history
 from appraisals.demo import demo_campaign
 from appraisals.models import Entry
 from community.demo import demo_community
-from community.models import Report
 from development.demo import demo_steps
 from development.models import Step
 from dues.demo import demo_dues
@@ -404,7 +403,6 @@ def demo_build(size: Size | None = None, *, with_history: bool | None = None) ->
             demo_dues(timezone.localdate(), CREATED_AT)
         with phases("community"):
             demo_community(members, timezone.localdate(), CREATED_AT)
-            reset_sequences(Report)
         with phases("transfers"):
             demo_transfers(members, timezone.localdate(), CREATED_AT)
         with phases("reminders"), bulk_load(Reminder):
