@@ -206,6 +206,11 @@ POLICY_GROUPS = [
       "dues_employed_above_rate", "dues_retired_band1_to", "dues_retired_band1_rate",
       "dues_retired_above_rate", "dues_flat_amount", "dues_farmer_amount", "dues_rounding",
       "dues_back_months", "dues_arrears_months"]),
+    (gettext_lazy("Elections"),
+     gettext_lazy("How many more candidates than seats a differential ballot needs, whose "
+                  "half a candidate's yes votes must exceed, and how early a term ending "
+                  "appears in the terms list and the reminders."),
+     ["election_more_candidates_percent", "election_majority_of", "election_warning_months"]),
     (gettext_lazy("Transfers and floating members"),
      gettext_lazy("How long a transfer letter is valid before it is overdue, whether letters "
                   "leaving a party committee's subtree wait for its approval, and when a "

@@ -392,6 +392,20 @@ class Policy(models.Model):
         _("remind when a floating member has had no contact for (months)"), default=6,
         validators=[MinValueValidator(1), MaxValueValidator(24)],
     )  # fmt: skip
+    # Elections (domain.md section 1).
+    election_more_candidates_percent = models.PositiveSmallIntegerField(
+        _("a differential ballot has at least this many per cent more candidates than seats"),
+        default=20, validators=[MaxValueValidator(100)],
+    )  # fmt: skip
+    election_majority_of = models.CharField(
+        _("a candidate is elected with yes votes from more than half of"), max_length=8,
+        choices=[("should", _("those who should attend")),
+                 ("present", _("those present (the older rule)"))], default="should",
+    )  # fmt: skip
+    election_warning_months = models.PositiveSmallIntegerField(
+        _("list a term in the terms list from (months) before it ends"), default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )  # fmt: skip
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dues",
     "transfers",
     "community",
+    "elections",
     "reports",
     "accounts",
 ]

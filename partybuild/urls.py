@@ -30,6 +30,7 @@ urlpatterns = [
     path("dues/", include("dues.urls")),
     path("transfers/", include("transfers.urls")),
     path("community/", include("community.urls")),
+    path("elections/", include("elections.urls")),
     path("reports/", include("reports.urls")),
     path("jobs/", include(jobs)),
     path("accounts/", include("accounts.urls")),

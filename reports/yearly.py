@@ -334,6 +334,9 @@ def _organizations(sheet: Worksheet, organization, snapshot: Snapshot, row: Figu
     for c in group("health"):
         w.line(c.label, getattr(row, c.name))
     w.line(_("terms ending within a year"), _terms_due(organization, snapshot.as_of))
+    w.section(_("Elections"))
+    for c in group("elections"):
+        w.line(c.label, getattr(row, c.name))
 
 
 def _branch_sizes(organization, snapshot: Snapshot) -> list[f.TableRow]:

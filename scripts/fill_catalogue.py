@@ -15,7 +15,9 @@ def main(po_path: str, table_path: str) -> int:
     missing = []
     for entry in po:
         if entry.msgid_plural:
-            if not any(entry.msgstr_plural.values()) and entry.msgid in table.get("PLURALS", {}):
+            guessed = "fuzzy" in entry.flags  # makemessages' guess: replace it when we can
+            known = entry.msgid in table.get("PLURALS", {})
+            if (guessed or not any(entry.msgstr_plural.values())) and known:
                 entry.msgstr_plural = dict(enumerate(table["PLURALS"][entry.msgid]))
             if not any(entry.msgstr_plural.values()):
                 missing.append(entry.msgid)

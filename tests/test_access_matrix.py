@@ -228,6 +228,17 @@ OBJECT_CASES = [
     for name in ("community:activity_new", "community:report_end")
     for code in ("b1", "b2", "b4")
 ] + [
+    ("elections:list", "org", code, "get", expect_read) for code in ("b1", "b2", "g1", "p2")
+] + [
+    ("elections:election_new", "org", code, "get", expect_write) for code in ("b1", "b2", "b4")
+] + [
+    ("elections:election", "election", code, "get", expect_read) for code in ("b1", "b2", "b4")
+] + [
+    # the superior approves: committee staff in scope; the branch itself may not (403)
+    ("elections:election_decide", "election", code, "get",
+     lambda user, code: 404 if not sees(user, code) else (200 if user in TREE_MANAGERS else 403))
+    for code in ("b1", "b2", "b4")
+] + [
     ("reports:recompute", "org", code, "post",
      lambda user, code: 302 if expect_tree_change(user, code) == 200
      else expect_tree_change(user, code))
@@ -294,6 +305,10 @@ def _url(name, kind, code, tree, people):
 
         model = {"payment": Payment, "lapse": Lapse}[kind]
         return reverse(name, args=[model.objects.get(organization=org).pk])
+    if kind == "election":
+        from elections.models import Election
+
+        return reverse(name, args=[Election.objects.get(organization=org).pk])
     if kind == "report":
         from community.models import Report
 
@@ -339,7 +354,20 @@ def campaign(tree, people):
     _meetings(tree)
     _dues(people)
     _transfers(tree, people)
+    _elections(tree)
     return campaign
+
+
+def _elections(tree):
+    """Each branch: an election held at its theme day's meeting, waiting for approval (made
+    directly: the rules are not tested here)."""
+    from elections.models import Election
+    from meetings.models import Meeting
+
+    for code in ("b1", "b2", "b3", "b4"):
+        org = getattr(tree, code)
+        Election.objects.create(organization=org, meeting=Meeting.objects.get(organization=org),
+                                committee_seats=0, state="submitted")  # fmt: skip
 
 
 def _transfers(tree, people):
