@@ -49,7 +49,7 @@ def candidates_set(*, election: Election, rows: list[tuple[str, Member, int]]) -
     election = _editable(election)
     eligible = set(eligible_members(election.organization).values_list("pk", flat=True))
     seen = set()
-    for race, member, votes in rows:
+    for race, member, _votes in rows:
         if member.pk not in eligible:
             refuse(_("%(name)s is not a full member of this organization.")
                    % {"name": member.name})  # fmt: skip
@@ -124,9 +124,9 @@ def _committee(candidates, seats: int, base: int, present: int, policy, result: 
     _over_ceiling(candidates, present, result)
     need = rules.fewest_candidates(seats, policy.election_more_candidates_percent)
     if len(candidates) < need:
-        result.problems.append(
-            _("%(seats)s seats need at least %(need)s candidates (a differential ballot); "
-              "there are %(count)s.") % {"seats": seats, "need": need, "count": len(candidates)})  # fmt: skip
+        message = _("%(seats)s seats need at least %(need)s candidates (a differential "
+                    "ballot); there are %(count)s.")  # fmt: skip
+        result.problems.append(message % {"seats": seats, "need": need, "count": len(candidates)})
     passed = [c for c in candidates if rules.is_elected(c.votes, base)]
     winners = passed[:seats]
     if len(passed) > seats and passed[seats].votes == winners[-1].votes:
@@ -144,8 +144,9 @@ def _single(candidates, voters: int, ceiling: int, pool, required: bool, result:
     if pool is not None:
         outside = [c.member.name for c in candidates if c.member_id not in pool]
         if outside:
-            result.problems.append(_("The secretary and deputy are elected from the committee: "
-                                     "%(names)s is not on it.") % {"names": "、".join(outside)})  # fmt: skip
+            message = _("The secretary and deputy are elected from the committee: %(names)s is "
+                        "not on it.")  # fmt: skip
+            result.problems.append(message % {"names": "、".join(outside)})
     passed = [c for c in candidates if rules.is_elected(c.votes, voters)]
     if len(passed) > 1 and passed[0].votes == passed[1].votes:
         result.problems.append(_("A tie: a further ballot decides it."))

@@ -75,9 +75,9 @@ def election_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _initial(election: Election, by_id_number: bool) -> list[dict]:
+    candidates = election.candidates.select_related("member").order_by("race", "-votes")
     return [{"race": c.race, "member": c.member.id_number if by_id_number else c.member_id,
-             "votes": c.votes}
-            for c in election.candidates.select_related("member").order_by("race", "-votes")]  # fmt: skip
+             "votes": c.votes} for c in candidates]  # fmt: skip
 
 
 @login_required
@@ -136,5 +136,6 @@ def election_decide(request: HttpRequest, pk: int) -> HttpResponse:
                          summary=f"{item.organization.name} {item.held_on}",
                          approved=approve)  # fmt: skip
             return redirect("elections:election", pk=item.pk)
-    return form_page(request, form, title=_("Approve the election of %(name)s") % {
-        "name": item.organization.name}, back_url=reverse("elections:election", args=[item.pk]))  # fmt: skip
+    title = _("Approve the election of %(name)s") % {"name": item.organization.name}
+    return form_page(request, form, title=title,
+                     back_url=reverse("elections:election", args=[item.pk]))  # fmt: skip
