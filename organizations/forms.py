@@ -211,6 +211,10 @@ POLICY_GROUPS = [
                   "half a candidate's yes votes must exceed, and how early a term ending "
                   "appears in the terms list and the reminders."),
      ["election_more_candidates_percent", "election_majority_of", "election_warning_months"]),
+    (gettext_lazy("Training"),
+     gettext_lazy("The class hours of completed training a party member needs in a year; the "
+                  "statistics count the members who reached them."),
+     ["training_hours_required"]),
     (gettext_lazy("Transfers and floating members"),
      gettext_lazy("How long a transfer letter is valid before it is overdue, whether letters "
                   "leaving a party committee's subtree wait for its approval, and when a "

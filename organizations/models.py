@@ -406,6 +406,11 @@ class Policy(models.Model):
         _("list a term in the terms list from (months) before it ends"), default=6,
         validators=[MinValueValidator(1), MaxValueValidator(24)],
     )  # fmt: skip
+    # Training: the study hours a party member completes in a year (32 by the national rules).
+    training_hours_required = models.PositiveSmallIntegerField(
+        _("party members' study: class hours a year"), default=32,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+    )  # fmt: skip
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()

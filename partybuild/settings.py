@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "transfers",
     "community",
     "elections",
+    "training",
     "reports",
     "accounts",
 ]

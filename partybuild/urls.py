@@ -31,6 +31,7 @@ urlpatterns = [
     path("transfers/", include("transfers.urls")),
     path("community/", include("community.urls")),
     path("elections/", include("elections.urls")),
+    path("training/", include("training.urls")),
     path("reports/", include("reports.urls")),
     path("jobs/", include(jobs)),
     path("accounts/", include("accounts.urls")),

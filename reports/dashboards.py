@@ -115,6 +115,7 @@ def _dashboard_figures(request, snapshot: Snapshot, org: Organization, row: Figu
         "attendance": f.RATIO_BY_KEY["attendance"].of(row),
         "dues": f.dues_figures(row),
         "community": f.community_rows(row),
+        "training": f.training_rows(row),
         "flags": _flag_rows(row),
         "organizations": f.organization_rows(row),
     }

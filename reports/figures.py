@@ -84,6 +84,7 @@ RATIOS: list[Ratio] = [
     Ratio("attendance", _("attendance at meetings"), ("mtg_present",), ("mtg_should",)),
     Ratio("dues", _("dues collection rate"), ("dues_paid",), ("dues_owed",)),
     Ratio("community", _("reported to a community"), ("comm_reported",), ("comm_in_service",)),
+    Ratio("training", _("study hours reached"), ("train_hours_met",), ("members",)),
     Ratio("dev_women", _("new members: women"), ("dev_women",), ("dev_total",)),
     Ratio("dev_young", _("new members: 35 and under"), ("dev_young",), ("dev_total",)),
     Ratio("dev_college", _("new members: college or above"), ("dev_college",),
@@ -209,6 +210,17 @@ def community_rows(row: Figures) -> list[TableRow]:
                  RATIO_BY_KEY["community"].of(row)),
         TableRow(str(_("evaluated by the community")), evaluated, None),
         *breakdown(row, grades, evaluated),
+    ]  # fmt: skip
+
+
+def training_rows(row: Figures) -> list[TableRow]:
+    """The year's training: people trained for the development procedure, cadres trained,
+    party members who reached the study hours (share of the members)."""
+    return [
+        TableRow(str(_("activists and development targets trained")), row.train_activists, None),
+        TableRow(str(_("secretaries and cadres trained")), row.train_cadres, None),
+        TableRow(str(_("party members with the year's study hours")), row.train_hours_met,
+                 RATIO_BY_KEY["training"].of(row)),
     ]  # fmt: skip
 
 

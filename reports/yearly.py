@@ -267,6 +267,8 @@ def _development(sheet: Worksheet, snapshot: Snapshot, row: Figures) -> None:
     w.title(_("Development of party members in %(year)s") % {"year": snapshot.development_year})
     w.header(_("item"), _("count"), _("share"), freeze=True)
     w.counted(f.development_rows(row))
+    w.section(_("Training"))
+    w.counted(f.training_rows(row))
 
 
 def _appraisal(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures) -> None:

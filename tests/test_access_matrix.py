@@ -239,6 +239,20 @@ OBJECT_CASES = [
      lambda user, code: 404 if not sees(user, code) else (200 if user in TREE_MANAGERS else 403))
     for code in ("b1", "b2", "b4")
 ] + [
+    (name, "org", code, "get", expect_read)
+    for name in ("training:classes", "training:hours")
+    for code in ("b1", "b2", "g1", "p2")
+] + [
+    ("training:class_new", "org", code, "get", expect_write) for code in ("b1", "b2", "b4")
+] + [
+    ("training:training", "training", code, "get", expect_read) for code in ("b1", "b2", "b4")
+] + [
+    ("training:complete", "training", code, "get", expect_write) for code in ("b1", "b2", "b4")
+] + [
+    ("training:steps", "training", code, "post",
+     lambda user, code: 302 if expect_write(user, code) == 200 else expect_write(user, code))
+    for code in ("b1", "b2", "b4")
+] + [
     ("reports:recompute", "org", code, "post",
      lambda user, code: 302 if expect_tree_change(user, code) == 200
      else expect_tree_change(user, code))
@@ -305,6 +319,10 @@ def _url(name, kind, code, tree, people):
 
         model = {"payment": Payment, "lapse": Lapse}[kind]
         return reverse(name, args=[model.objects.get(organization=org).pk])
+    if kind == "training":
+        from training.models import TrainingClass
+
+        return reverse(name, args=[TrainingClass.objects.get(organizer=org).pk])
     if kind == "election":
         from elections.models import Election
 
@@ -359,15 +377,19 @@ def campaign(tree, people):
 
 
 def _elections(tree):
-    """Each branch: an election held at its theme day's meeting, waiting for approval (made
-    directly: the rules are not tested here)."""
+    """Each branch: an election held at its theme day's meeting, waiting for approval, and a
+    study class it organizes (made directly: the rules are not tested here)."""
     from elections.models import Election
     from meetings.models import Meeting
+    from training.models import TrainingClass
 
     for code in ("b1", "b2", "b3", "b4"):
         org = getattr(tree, code)
         Election.objects.create(organization=org, meeting=Meeting.objects.get(organization=org),
                                 committee_seats=0, state="submitted")  # fmt: skip
+        day = datetime.date(2026, 3, 2)
+        TrainingClass.objects.create(organizer=org, kind="study", title="党员集中学习",
+                                     starts_on=day, ends_on=day, days=1, hours=8)  # fmt: skip
 
 
 def _transfers(tree, people):
