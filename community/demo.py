@@ -10,12 +10,13 @@ from decimal import Decimal
 
 from members.choices import PARTY_MEMBER_STATUSES
 from partybuild.bulk import bulk_load, copy_rows, reset_sequences
+from partybuild.choices import Rating
 
-from .models import NOT_IN_SERVICE, Activity, Evaluation, Grade, Report
+from .models import NOT_IN_SERVICE, Activity, Evaluation, Report
 
 COMMUNITIES = ["东城社区", "西城社区", "南苑社区", "北苑社区", "新华社区", "和平社区"]
 WHAT = ["社区环境整治志愿服务", "疫苗接种点值守", "垃圾分类宣传", "关爱独居老人走访"]
-GRADES = [Grade.GOOD] * 6 + [Grade.FAIRLY_GOOD] * 3 + [Grade.AVERAGE, Grade.POOR]
+GRADES = [Rating.GOOD] * 6 + [Rating.FAIRLY_GOOD] * 3 + [Rating.AVERAGE, Rating.POOR]
 
 
 def demo_community(members: list[dict], today: datetime.date, recorded_at: datetime.datetime,

@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.forms import check_not_future
+from partybuild.choices import Rating
 from partybuild.forms import DATE_WIDGET, submit_helper
 
-from .models import Activity, Grade, Report
+from .models import Activity, Report
 
 
 class ReportForm(forms.ModelForm):
@@ -47,7 +48,7 @@ class EndForm(forms.Form):
 
 class EvaluationForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("year"), min_value=2000)
-    grade = forms.ChoiceField(label=gettext_lazy("evaluation"), choices=Grade.choices)
+    grade = forms.ChoiceField(label=gettext_lazy("evaluation"), choices=Rating.choices)
     remark = forms.CharField(label=gettext_lazy("remark"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):

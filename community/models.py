@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.choices import PARTY_MEMBER_STATUSES, Occupation
+from partybuild.choices import Rating
 from partybuild.models import user_link
 from partybuild.validators import no_control_characters
 
@@ -78,13 +79,6 @@ class Activity(models.Model):
         return f"{self.report_id} · {self.on} · {self.what}"
 
 
-class Grade(models.TextChoices):
-    GOOD = "good", _("good")
-    FAIRLY_GOOD = "fairly_good", _("fairly good")
-    AVERAGE = "average", _("average")
-    POOR = "poor", _("poor")
-
-
 class Evaluation(models.Model):
     """The community's evaluation of a member's conduct in a year, recorded by the branch;
     the appraisal grid of that year shows it beside the member."""
@@ -93,7 +87,7 @@ class Evaluation(models.Model):
         "members.Member", on_delete=models.CASCADE, related_name="community_evaluations"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    grade = models.CharField(_("evaluation"), max_length=12, choices=Grade.choices)
+    grade = models.CharField(_("evaluation"), max_length=12, choices=Rating.choices)
     remark = models.CharField(_("remark"), max_length=200, blank=True, **TEXT)
     recorded_by = user_link()
     recorded_at = models.DateTimeField(auto_now=True)

@@ -9,9 +9,10 @@ import datetime
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.choices import Rating
 from partybuild.statistics import StatColumn
 
-from .models import NOT_IN_SERVICE, Evaluation, Grade, Report
+from .models import NOT_IN_SERVICE, Evaluation, Report
 
 IN_SERVICE = "NOT m.is_retired AND m.occupation NOT IN ({})".format(
     ", ".join(f"'{o.value}'" for o in NOT_IN_SERVICE)
@@ -24,10 +25,10 @@ GRADED = (
     f"m.id IN (SELECT e.member_id FROM {Evaluation._meta.db_table} e "
     "WHERE e.year = %s AND e.grade = %s)"
 )
-GRADE_COLUMNS = {g: f"comm_eval_{g.value}" for g in Grade}
+GRADE_COLUMNS = {g: f"comm_eval_{g.value}" for g in Rating}
 
 
-def _graded(grade: Grade) -> StatColumn:
+def _graded(grade: Rating) -> StatColumn:
     return StatColumn(GRADE_COLUMNS[grade], grade.label, "community_evaluation", sql=GRADED,
                       params=lambda day: [day.year, grade.value])  # fmt: skip
 
@@ -36,7 +37,7 @@ COLUMNS = [
     StatColumn("comm_in_service", _("party members in service"), "community", sql=IN_SERVICE),
     StatColumn("comm_reported", _("in service and reported to a community"), "community",
                sql=f"{IN_SERVICE} AND {REPORTED}", params=lambda day: [day.isoformat()] * 2),
-    *[_graded(grade) for grade in Grade],
+    *[_graded(grade) for grade in Rating],
 ]  # fmt: skip
 
 
