@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "community",
     "elections",
     "training",
+    "secretary_reports",
     "reports",
     "accounts",
 ]

@@ -32,6 +32,7 @@ urlpatterns = [
     path("community/", include("community.urls")),
     path("elections/", include("elections.urls")),
     path("training/", include("training.urls")),
+    path("secretary-reports/", include("secretary_reports.urls")),
     path("reports/", include("reports.urls")),
     path("jobs/", include(jobs)),
     path("accounts/", include("accounts.urls")),

@@ -116,6 +116,7 @@ def _dashboard_figures(request, snapshot: Snapshot, org: Organization, row: Figu
         "dues": f.dues_figures(row),
         "community": f.community_rows(row),
         "training": f.training_rows(row),
+        "secretary_reports": f.secretary_rows(row),
         "flags": _flag_rows(row),
         "organizations": f.organization_rows(row),
     }

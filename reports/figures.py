@@ -224,6 +224,13 @@ def training_rows(row: Figures) -> list[TableRow]:
     ]  # fmt: skip
 
 
+def secretary_rows(row: Figures) -> list[TableRow]:
+    """Secretaries' reports of the year by grade, shares of those rated."""
+    grades = group("secretary_reports")
+    rated = total(row, [c.name for c in grades])
+    return [TableRow(str(_("reports rated")), rated, None), *breakdown(row, grades, rated)]
+
+
 def organization_rows(row: Figures) -> list[TableRow]:
     kinds = breakdown(row, group("org_kind"), total(row, ORGANIZATIONS))
     return [TableRow(str(_("organizations")), total(row, ORGANIZATIONS), None), *kinds]

@@ -339,6 +339,8 @@ def _organizations(sheet: Worksheet, organization, snapshot: Snapshot, row: Figu
     w.section(_("Elections"))
     for c in group("elections"):
         w.line(c.label, getattr(row, c.name))
+    w.section(_("Secretaries' yearly reports"))
+    w.counted(f.secretary_rows(row))
 
 
 def _branch_sizes(organization, snapshot: Snapshot) -> list[f.TableRow]:

@@ -253,6 +253,25 @@ OBJECT_CASES = [
      lambda user, code: 302 if expect_write(user, code) == 200 else expect_write(user, code))
     for code in ("b1", "b2", "b4")
 ] + [
+    ("secretary_reports:overview", "org", code, "get", expect_read)
+    for code in ("b1", "b2", "g1", "p2")
+] + [
+    ("secretary_reports:report_edit", "org", code, "get", expect_write)
+    for code in ("b1", "b2", "b4")
+] + [
+    (name, "secretary_report", code, "get", expect_read)
+    for name in ("secretary_reports:report", "secretary_reports:attachment")
+    for code in ("b1", "b2", "b4")
+] + [
+    # the superior rates a branch's report: committee staff above it; others who see it 403
+    (name, "secretary_report", code, "get",
+     lambda user, code: 404 if not sees(user, code) else (200 if user in TREE_MANAGERS else 403))
+    for name in ("secretary_reports:evaluate", "secretary_reports:issue_new")
+    for code in ("b1", "b2", "b4")
+] + [
+    ("secretary_reports:issue_done", "secretary_issue", code, "get", expect_write)
+    for code in ("b1", "b2", "b4")
+] + [
     ("reports:recompute", "org", code, "post",
      lambda user, code: 302 if expect_tree_change(user, code) == 200
      else expect_tree_change(user, code))
@@ -319,6 +338,12 @@ def _url(name, kind, code, tree, people):
 
         model = {"payment": Payment, "lapse": Lapse}[kind]
         return reverse(name, args=[model.objects.get(organization=org).pk])
+    if kind in ("secretary_report", "secretary_issue"):
+        from secretary_reports.models import Issue, Report
+
+        if kind == "secretary_issue":
+            return reverse(name, args=[Issue.objects.get(report__organization=org).pk])
+        return reverse(name, args=[Report.objects.get(organization=org).pk])
     if kind == "training":
         from training.models import TrainingClass
 
@@ -377,10 +402,14 @@ def campaign(tree, people):
 
 
 def _elections(tree):
-    """Each branch: an election held at its theme day's meeting, waiting for approval, and a
-    study class it organizes (made directly: the rules are not tested here)."""
+    """Each branch: an election held at its theme day's meeting, waiting for approval, a study
+    class it organizes, its secretary's report with a file and an issue (made directly: the
+    rules are not tested here)."""
+    from django.core.files.base import ContentFile
+
     from elections.models import Election
     from meetings.models import Meeting
+    from secretary_reports.models import Issue, Report
     from training.models import TrainingClass
 
     for code in ("b1", "b2", "b3", "b4"):
@@ -390,6 +419,10 @@ def _elections(tree):
         day = datetime.date(2026, 3, 2)
         TrainingClass.objects.create(organizer=org, kind="study", title="党员集中学习",
                                      starts_on=day, ends_on=day, days=1, hours=8)  # fmt: skip
+        report = Report(organization=org, year=2026, text="述职", submitted_on=day,
+                        attachment_name="述职.pdf")  # fmt: skip
+        report.attachment.save("report.pdf", ContentFile(b"%PDF-1.4 report"), save=True)
+        Issue.objects.create(report=report, description="整改", deadline=day)
 
 
 def _transfers(tree, people):
