@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "elections",
     "training",
     "secretary_reports",
+    "assessment",
     "reports",
     "accounts",
 ]

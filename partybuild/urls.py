@@ -33,6 +33,7 @@ urlpatterns = [
     path("elections/", include("elections.urls")),
     path("training/", include("training.urls")),
     path("secretary-reports/", include("secretary_reports.urls")),
+    path("assessment/", include("assessment.urls")),
     path("reports/", include("reports.urls")),
     path("jobs/", include(jobs)),
     path("accounts/", include("accounts.urls")),

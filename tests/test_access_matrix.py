@@ -272,6 +272,24 @@ OBJECT_CASES = [
     ("secretary_reports:issue_done", "secretary_issue", code, "get", expect_write)
     for code in ("b1", "b2", "b4")
 ] + [
+    ("assessment:schemes", "org", code, "get", expect_read) for code in ("b1", "b2", "g1", "p2")
+] + [
+    # committees keep schemes for their subordinates; a branch has none
+    ("assessment:scheme_new", "org", code, "get",
+     lambda user, code: 404 if not sees(user, code)
+     else (403 if code.startswith("b") or user not in TREE_MANAGERS else 200))
+    for code in ("b1", "p1", "p2")
+] + [
+    (name, "scheme", "w", method, expect)
+    for name, method, expect in (
+        ("assessment:scheme", "get", expect_read),
+        ("assessment:export", "post", expect_read),
+        ("assessment:scheme_fill", "post", lambda user, code: 404 if not sees(user, code)
+         else (302 if user in TREE_MANAGERS else 403)),
+    )
+] + [
+    ("assessment:sheet", "assessment_sheet", code, "get", expect_read) for code in ("p1", "p2")
+] + [
     ("reports:recompute", "org", code, "post",
      lambda user, code: 302 if expect_tree_change(user, code) == 200
      else expect_tree_change(user, code))
@@ -338,6 +356,11 @@ def _url(name, kind, code, tree, people):
 
         model = {"payment": Payment, "lapse": Lapse}[kind]
         return reverse(name, args=[model.objects.get(organization=org).pk])
+    if kind in ("scheme", "assessment_sheet"):
+        from assessment.models import Scheme
+
+        scheme = Scheme.objects.get(owner=tree.w)
+        return reverse(name, args=[scheme.pk] if kind == "scheme" else [scheme.pk, org.pk])
     if kind in ("secretary_report", "secretary_issue"):
         from secretary_reports.models import Issue, Report
 
@@ -403,10 +426,11 @@ def campaign(tree, people):
 
 def _elections(tree):
     """Each branch: an election held at its theme day's meeting, waiting for approval, a study
-    class it organizes, its secretary's report with a file and an issue (made directly: the
-    rules are not tested here)."""
+    class it organizes, its secretary's report with a file and an issue; the city's
+    assessment scheme (made directly: the rules are not tested here)."""
     from django.core.files.base import ContentFile
 
+    from assessment.models import Scheme
     from elections.models import Election
     from meetings.models import Meeting
     from secretary_reports.models import Issue, Report
@@ -423,6 +447,8 @@ def _elections(tree):
                         attachment_name="述职.pdf")  # fmt: skip
         report.attachment.save("report.pdf", ContentFile(b"%PDF-1.4 report"), save=True)
         Issue.objects.create(report=report, description="整改", deadline=day)
+    scheme = Scheme.objects.create(owner=tree.w, year=2026, title="目标考核")
+    scheme.items.create(section="组织建设", title="班子建设", max_points=50)
 
 
 def _transfers(tree, people):
