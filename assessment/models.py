@@ -24,6 +24,8 @@ class Source(models.TextChoices):
     DUES = "dues", _("dues collection rate")
     COMMUNITY = "community", _("members reported to their community")
     TRAINING = "training", _("members with the year's study hours")
+    APPRAISAL = "appraisal", _("appraisal participation")
+    PLAN = "plan", _("development plan met")
 
 
 class Scheme(models.Model):

@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from appraisals.figures import figures_by_year
+from development.models import DevelopmentPlan
 from organizations.models import Organization
 from partybuild.choices import Rating
 from partybuild.statistics import snapshot_counts
@@ -86,25 +88,50 @@ def scores_save(*, scheme: Scheme, organization: Organization, points: dict[int,
 
 
 def fill_from_figures(*, scheme: Scheme, as_of: datetime.date) -> int:
-    """Points of the items with a source: the maximum times the organization's ratio in the
-    statistics snapshot of the date's year (rounded to a tenth). Returns the scores set."""
+    """Points of the items with a source: the maximum times the organization's ratio (part
+    over whole, at most 1) rounded to a tenth. Ratios come from the statistics snapshot of
+    the date's year, the appraisal of the scheme's year (approved sheets) and the
+    organization's development plan. Returns the scores set, 0 without a snapshot."""
     items = [i for i in scheme.items.all() if i.source]
     organizations = list(assessed(scheme).values_list("pk", flat=True))
-    names = sorted({name for i in items for name in SOURCE_COLUMNS[i.source]})
-    found = snapshot_counts(organizations, as_of, names) if items else None
-    if found is None:
+    ratios = _ratios({i.source for i in items}, scheme.year, organizations, as_of)
+    if ratios is None:
         return 0
-    _as_of, counts = found
     written = 0
     for item in items:
-        part, whole = SOURCE_COLUMNS[item.source]
         for org_id in organizations:
-            figures = counts.get(org_id, {})
-            points = ratio_points(item.max_points, figures.get(part, 0), figures.get(whole, 0))
+            part, whole = ratios[item.source].get(org_id, (0, 0))
+            points = ratio_points(item.max_points, min(part, whole), whole)
             Score.objects.update_or_create(item=item, organization_id=org_id, defaults={
                 "self_points": points, "review_points": points})  # fmt: skip
             written += 1
     return written
+
+
+def _ratios(sources: set[str], year: int, organizations: list[int], as_of: datetime.date):
+    """{source: {organization id: (part, whole)}}, or None without a snapshot to read."""
+    names = sorted({n for s in sources if s in SOURCE_COLUMNS for n in SOURCE_COLUMNS[s]}
+                   | ({"dev_total"} if Source.PLAN in sources else set()))  # fmt: skip
+    counts = {}
+    if names:
+        found = snapshot_counts(organizations, as_of, names)
+        if found is None:
+            return None
+        counts = found[1]
+    ratios = {
+        source: {o: (counts.get(o, {}).get(part, 0), counts.get(o, {}).get(whole, 0))
+                 for o in organizations}
+        for source, (part, whole) in SOURCE_COLUMNS.items() if source in sources
+    }  # fmt: skip
+    if Source.APPRAISAL in sources:
+        figures = figures_by_year(year, organizations)
+        ratios[Source.APPRAISAL] = {o: (f.took_part, f.should) for o, f in figures.items()}
+    if Source.PLAN in sources:
+        targets = dict(DevelopmentPlan.objects.filter(organization__in=organizations, year=year)
+                       .values_list("organization_id", "target"))  # fmt: skip
+        ratios[Source.PLAN] = {o: (counts.get(o, {}).get("dev_total", 0), targets.get(o, 0))
+                               for o in organizations}  # fmt: skip
+    return ratios
 
 
 def ratio_points(max_points: Decimal, part: int, whole: int) -> Decimal:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from members.models import Member
 from organizations import access
 from organizations.models import Organization
+from partybuild.dates import year_asked
 from partybuild.forms import service_form_page
 
 from . import services
@@ -35,12 +36,7 @@ def _report(request, pk: int, *, write: bool = False) -> Report:
 
 
 def _year(request) -> int:
-    this_year = timezone.localdate().year
-    try:
-        year = int(request.GET.get("year", this_year))
-    except ValueError:
-        return this_year
-    return year if 2000 <= year <= this_year else this_year
+    return year_asked(request.GET.get("year"), timezone.localdate().year)
 
 
 @login_required

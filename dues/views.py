@@ -27,6 +27,7 @@ from members.models import Member
 from organizations import access
 from organizations.models import Organization
 from partybuild import audit, sheets
+from partybuild.dates import year_asked
 from partybuild.files import workbook_response
 from partybuild.forms import add_service_errors, form_page
 from partybuild.models import Action
@@ -74,11 +75,7 @@ def _may_write(request, org: Organization) -> bool:
 
 
 def _year(request, default: int) -> int:
-    try:
-        year = int(request.GET.get("year", default))
-    except ValueError:
-        return default
-    return year if 2000 <= year <= default + 1 else default
+    return year_asked(request.GET.get("year"), default, ahead=1)
 
 
 # -- the monthly grid ------------------------------------------------------------------------

@@ -68,16 +68,3 @@ def candidate_forms(data, *, members, initial: list[dict]) -> list[CandidateForm
     rows = [*initial, *[{}] * max(0, ROWS - len(initial))]
     return [CandidateForm(data, prefix=f"c{i}", initial=row, members=members)
             for i, row in enumerate(rows)]  # fmt: skip
-
-
-class DecisionForm(forms.Form):
-    approve = forms.TypedChoiceField(
-        label=gettext_lazy("decision"), widget=forms.RadioSelect, coerce=lambda v: v == "yes",
-        choices=[("yes", gettext_lazy("approve")), ("no", gettext_lazy("return"))],
-    )  # fmt: skip
-    reason = forms.CharField(label=gettext_lazy("reason (when returned)"), max_length=200,
-                             required=False)  # fmt: skip
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = submit_helper(_("Decide"))

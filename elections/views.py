@@ -12,17 +12,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from organizations import access
 from organizations.forms import SELECT_LIMIT
 from organizations.models import Organization, Policy
 from partybuild import audit
 from partybuild.dates import add_months
-from partybuild.forms import add_service_errors, form_page, service_form_page
+from partybuild.forms import DecisionForm, add_service_errors, form_page, service_form_page
 from partybuild.models import Action
 
 from . import services
-from .forms import DecisionForm, ElectionForm, candidate_forms
+from .forms import ElectionForm, candidate_forms
 from .models import Election, State
 
 PAGE_SIZE = 50
@@ -120,7 +121,8 @@ def election_decide(request: HttpRequest, pk: int) -> HttpResponse:
     item = _election(request, pk)
     if item.state != State.SUBMITTED or not access.decides_for(request.user, item.organization):
         raise PermissionDenied
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, no_label=gettext_lazy("return"),
+                        reason_label=gettext_lazy("reason (when returned)"))  # fmt: skip
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["approve"]
         try:

@@ -19,3 +19,13 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def year_asked(text: str | None, this_year: int, *, ahead: int = 0) -> int:
+    """A year from the query string (?year=2025), within 2000 and `ahead` years after this
+    one; this year otherwise (never an error page)."""
+    try:
+        year = int(text or this_year)
+    except ValueError:
+        return this_year
+    return year if 2000 <= year <= this_year + ahead else this_year

@@ -5,13 +5,35 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 # Django 6's label for an empty choice, which its own Chinese catalogue lacks: listed here so
 # that makemessages keeps it in ours, which takes precedence.
 gettext_noop("- Select an option -")
+
+
+class DecisionForm(forms.Form):
+    """The superior's decision on something waiting for approval: approve, or give it back
+    with a reason (`no_label` names the giving back: "do not approve", "return")."""
+
+    approve = forms.TypedChoiceField(
+        label=gettext_lazy("decision"), widget=forms.RadioSelect, coerce=lambda v: v == "yes"
+    )
+    reason = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args, no_label, reason_label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["approve"].choices = [("yes", gettext_lazy("approve")), ("no", no_label)]
+        self.fields["reason"].label = reason_label
+        self.helper = submit_helper(gettext("Decide"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("approve") is False and not data.get("reason", "").strip():
+            self.add_error("reason", gettext("Give the reason."))
+        return data
 
 
 def submit_helper(label: str) -> FormHelper:

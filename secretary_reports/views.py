@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from organizations import access
 from organizations.models import Organization
 from partybuild.choices import Rating
+from partybuild.dates import year_asked
 from partybuild.files import send_file
 from partybuild.forms import add_service_errors, service_form_page
 
@@ -27,12 +28,7 @@ PAGE_SIZE = 50
 
 
 def _year(request) -> int:
-    this_year = timezone.localdate().year
-    try:
-        year = int(request.GET.get("year", this_year))
-    except ValueError:
-        return this_year
-    return year if 2000 <= year <= this_year else this_year
+    return year_asked(request.GET.get("year"), timezone.localdate().year)
 
 
 def _report(request, pk: int, *, write: bool = False) -> Report:

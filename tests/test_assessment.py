@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessment import services
-from assessment.models import Item, Scheme, Source
+from assessment.models import Item, Scheme, Score, Source
 from meetings.models import Kind as MeetingKind
 from meetings.models import Meeting
 from meetings.services import Mark, attendance_save, meeting_create
@@ -19,7 +19,7 @@ from organizations.models import Kind
 
 from .conftest import D
 from .factories import make_member, make_org
-from .test_statistics import compute
+from .test_statistics import admitted, compute
 
 
 @pytest.fixture
@@ -132,3 +132,22 @@ def test_who_scores_what(client, cast, tree, scheme):
     assert scheme.items.first().scores.get(organization=tree.p1).review_points == 41
     client.force_login(cast.victor)
     assert client.post(url, {f"i{manual.pk}": "1"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_items_filled_from_the_development_plan_and_the_appraisal(tree, scheme):
+    """P1 planned 4 new members and admitted 1 (10 × 1/4 = 2.5); P2 planned none (0)."""
+    from development.models import DevelopmentPlan
+
+    plan = Item.objects.create(scheme=scheme, section="发展党员", title="完成发展计划",
+                               max_points=10, source=Source.PLAN)  # fmt: skip
+    appraisal = Item.objects.create(scheme=scheme, section="民主评议", title="参评率",
+                                    max_points=5, source=Source.APPRAISAL)  # fmt: skip
+    DevelopmentPlan.objects.create(organization=tree.p1, year=2026, target=4)
+    admitted(tree.b1, D(2026, 3, 1))
+    compute(D(2026, 6, 30))
+    services.fill_from_figures(scheme=scheme, as_of=D(2026, 6, 30))
+    points = {(s.item_id, s.organization.code): s.final for s in Score.objects.filter(
+        item__in=[plan, appraisal]).select_related("organization")}  # fmt: skip
+    assert points[plan.pk, "P1"] == Decimal("2.5") and points[plan.pk, "P2"] == Decimal("0")
+    assert points[appraisal.pk, "P1"] == Decimal("0")  # no approved appraisal sheets of 2026

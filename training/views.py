@@ -17,6 +17,7 @@ from members.choices import PARTY_MEMBER_STATUSES
 from members.models import Member
 from organizations import access
 from organizations.models import Organization, Policy
+from partybuild.dates import year_asked
 from partybuild.forms import service_form_page
 
 from . import services
@@ -38,12 +39,7 @@ def _training(request, pk: int, *, write: bool = False) -> TrainingClass:
 
 
 def _year(request) -> int:
-    this_year = timezone.localdate().year
-    try:
-        year = int(request.GET.get("year", this_year))
-    except ValueError:
-        return this_year
-    return year if 2000 <= year <= this_year else this_year
+    return year_asked(request.GET.get("year"), timezone.localdate().year)
 
 
 @login_required

@@ -57,24 +57,6 @@ class IssueForm(forms.Form):
         return data
 
 
-class DecisionForm(forms.Form):
-    approve = forms.TypedChoiceField(
-        label=gettext_lazy("decision"), widget=forms.RadioSelect, coerce=lambda v: v == "yes",
-        choices=[("yes", gettext_lazy("approve")), ("no", gettext_lazy("do not approve"))],
-    )  # fmt: skip
-    reason = forms.CharField(label=gettext_lazy("reason (when not approved)"), **TEXT)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = submit_helper(_("Decide"))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("approve") is False and not data.get("reason", "").strip():
-            self.add_error("reason", _("Give the reason."))
-        return data
-
-
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("reason"), max_length=200)
 

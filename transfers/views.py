@@ -19,20 +19,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from members.models import IdNumberDisclosure, Member
 from organizations import access
 from organizations.models import Organization
 from partybuild import audit
-from partybuild.forms import add_service_errors, form_page, service_form_page
+from partybuild.forms import DecisionForm, add_service_errors, form_page, service_form_page
 from partybuild.models import Action
 
 from . import services
 from .forms import (
     ContactForm,
     DayForm,
-    DecisionForm,
     FloatingForm,
     IncomingForm,
     IssueForm,
@@ -249,7 +249,8 @@ def letter_print(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def letter_decide(request: HttpRequest, pk: int) -> HttpResponse:
     item = _act(request, pk, "approve")
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, no_label=gettext_lazy("do not approve"),
+                        reason_label=gettext_lazy("reason (when not approved)"))  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["approve"]:
