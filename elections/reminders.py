@@ -3,7 +3,9 @@ months before (6) and is overdue once the day has passed without an approved ele
 (approval starts the term again and moves the row on).
 
 Each active organization with a term has one row, stored again when its term changes (an
-approved election, an edit of the organization: elections.signals)."""
+approved election, an edit of the organization: elections.signals) and every night with the
+calendar-bound sources, so that organizations imported in bulk (no save signal) are reminded
+from the next day."""
 
 import datetime
 from collections.abc import Iterator
@@ -61,4 +63,5 @@ SOURCE = Source(
     rebuild=rebuild,
     describe=describe,
     link=link,
+    timed=True,
 )

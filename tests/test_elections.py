@@ -212,3 +212,13 @@ def test_the_pages_by_role(client, cast, tree, branch):
     assert client.get(reverse("elections:election_decide", args=[election.pk])).status_code == 403
     client.force_login(cast.bob)
     assert client.get(reverse("elections:election", args=[election.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_terms_set_without_a_save_signal_are_reminded_after_the_nightly_rebuild(tree):
+    from reminders.tasks import rebuild_timed
+
+    Organization.objects.filter(pk=tree.b2.pk).update(term_ends_on=D(2026, 9, 1))  # as in bulk
+    assert not Reminder.objects.filter(source="elections", organization=tree.b2).exists()
+    rebuild_timed()
+    assert Reminder.objects.get(source="elections", organization=tree.b2).due_on == D(2026, 9, 1)
