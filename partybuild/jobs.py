@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from . import replica
 from .files import send_file
 from .models import Job, JobStatus
 
@@ -74,10 +75,10 @@ def running(job_id: int) -> Iterator[Job]:
 
 
 def job_run(job_id: int, work) -> Job:
-    """Run `work(job, stream)`, which writes the file and returns its rows; keep the file
-    under the job's file name."""
+    """Run `work(job, stream)`, which writes the file and returns its rows, reading from the
+    replica when there is one; keep the file under the job's file name."""
     with running(job_id) as job:
-        with tempfile.TemporaryFile() as stream:
+        with tempfile.TemporaryFile() as stream, replica.reads():
             rows = work(job, stream)
             stream.seek(0)
             job.file.save(job.params.get("filename") or f"{job.kind}.xlsx", File(stream),

@@ -13,6 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -129,6 +130,20 @@ else:
         }
     }
 
+# A read replica (PostgreSQL streaming standby): the statistics pages, ratio reports, exports
+# and workbooks read from it while it answers and lags less than REPLICA_MAX_LAG_SECONDS,
+# else from the primary (partybuild/replica.py). Writes always go to the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["OPTIONS"] = {"options": "-c jit=off", "connect_timeout": 3}
+    # Tests: the replica streams the primary's test database; no database of its own.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["partybuild.replica.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))
+# How long a replica's state (answering, lag) is trusted before it is asked again.
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "5"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -176,7 +191,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -196,6 +211,25 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Results keep the task's name and the worker that ran it (operators, and the queue tests).
+CELERY_RESULT_EXTENDED = True
+CELERY_RESULT_EXPIRES = datetime.timedelta(days=1)
+# One queue per kind of long work, so that a long import cannot hold up the nightly
+# statistics: `celery worker -Q statistics` takes only that work. A worker started without
+# -Q consumes every queue (make run, make worker, a single machine).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "statistics", "exports", "imports")]
+CELERY_TASK_ROUTES = {
+    "reports.tasks.stats_*": {"queue": "statistics"},
+    "reports.tasks.yearly_report": {"queue": "exports"},
+    "*.tasks.*_export": {"queue": "exports"},
+    "*.tasks.*_import": {"queue": "imports"},
+}
+# Every worker notes it is alive this often; /healthz wants a note younger than the maximum.
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
+HEALTH_WORKER_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_WORKER_MAX_AGE_SECONDS", "120"))
+# The newest statistics snapshot may be this old before /healthz says so (nightly runs).
+HEALTH_SNAPSHOT_MAX_AGE_HOURS = int(os.environ.get("HEALTH_SNAPSHOT_MAX_AGE_HOURS", "48"))
 # Nightly statistics and reminders for the day (run `celery -A partybuild beat` beside the workers).
 CELERY_BEAT_SCHEDULE = {
     "statistics-nightly": {
@@ -267,6 +301,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000")) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+# The load balancer asks for /healthz over plain HTTP, behind the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

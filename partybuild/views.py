@@ -4,7 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
+from . import health
 from .jobs import download
 from .models import Job, JobStatus
 from .sheets import ImportResult
@@ -50,3 +53,17 @@ def job_list(request: HttpRequest) -> HttpResponse:
     jobs = Job.objects.filter(user=request.user).order_by("-created_at", "-id")
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
     return render(request, "jobs/job_list.html", {"page": page})
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """No login and no data: each check's state, and 503 when any is failing, so that a load
+    balancer takes the instance out (deploy/nginx and the README's production section)."""
+    checks = health.run_checks()
+    ok = all(check.ok for check in checks.values())
+    body = {
+        "status": "ok" if ok else "failing",
+        "checks": {name: {"ok": c.ok, "detail": c.detail} for name, c in checks.items()},
+    }
+    return JsonResponse(body, status=200 if ok else 503)

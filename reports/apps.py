@@ -7,7 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        from . import signals, tasks  # noqa: F401 - registers the statistics tasks
+        from . import health, signals, tasks  # noqa: F401 - registers tasks and the check
 
         signals.connect()
         from partybuild.statistics import provide_snapshot_reader

@@ -24,6 +24,7 @@ from organizations.models import BRANCH_KINDS, Organization, OrganizationClosure
 from partybuild import audit
 from partybuild.jobs import export, export_table
 from partybuild.models import Action
+from partybuild.replica import reads_from_replica
 
 from . import figures as f
 from .dimensions import BY_NAME, group
@@ -73,6 +74,7 @@ def _snapshot_of(request, org: Organization, as_of) -> tuple[Snapshot | None, Sn
 
 
 @login_required
+@reads_from_replica
 def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     org = _organization(request, pk)
     as_of = _as_of(request)
@@ -156,6 +158,7 @@ def _flag_rows(row: Figures) -> list[tuple[str, str, int]]:
 
 
 @login_required
+@reads_from_replica
 def flagged(request: HttpRequest, pk: int, flag: str) -> HttpResponse:
     """The organizations of the subtree with one health flag in the snapshot."""
     org = _organization(request, pk)
@@ -179,6 +182,7 @@ def flagged(request: HttpRequest, pk: int, flag: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@reads_from_replica
 def flagged_export(request: HttpRequest, pk: int, flag: str) -> HttpResponse:
     """The flagged organizations as a workbook (all of them, not the page)."""
     org = _organization(request, pk)
@@ -235,6 +239,7 @@ def run_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @login_required
+@reads_from_replica
 def ratios(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Ratios of each organization below the chosen one, sorted on the server, paginated,
     with the chosen organization's own totals and ratios as the last line."""
@@ -341,6 +346,7 @@ def _query(request: HttpRequest, *, exclude: str, also_exclude: str = "") -> str
 
 @login_required
 @require_POST
+@reads_from_replica
 def ratios_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The ratio report as shown (level, date, order, appraisal year), every line of it."""
     org = _organization(request, pk)
@@ -363,6 +369,7 @@ def ratios_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@reads_from_replica
 def yearly(request: HttpRequest, pk: int) -> HttpResponse:
     """The yearly workbook of the subtree for the date: streamed when the subtree is small,
     otherwise written by a worker while the job page shows progress."""

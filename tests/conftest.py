@@ -33,6 +33,37 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """With a replica configured, its alias reads the replica server's copy of the test
+    database, which streams from the primary; Django made it a mirror of the primary's
+    connection for the setup (settings: TEST MIRROR), so that nothing is created or flushed
+    on a read-only standby."""
+    from django.conf import settings
+    from django.db import connections
+
+    if "replica" in settings.DATABASES:
+        server = settings.DATABASES["replica"]
+        connection = connections["replica"]
+        connection.close()
+        connection.settings_dict = {
+            **connections["default"].settings_dict,
+            **{key: server[key] for key in ("HOST", "PORT", "USER", "PASSWORD", "OPTIONS")},
+            "TEST": {**connections["default"].settings_dict["TEST"], "MIRROR": "default"},
+        }
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _replica_only_in_replica_tests(request, monkeypatch):
+    """The other tests keep their data in an open transaction, which a replica never sees:
+    they read from the primary, as they would with the replica down."""
+    if request.node.get_closest_marker("replica") is None:
+        from partybuild import replica
+
+        monkeypatch.setattr(replica, "available", lambda **kwargs: False)
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery_unless_worker(request):
     """Tasks run in-process, except in tests that start a real worker."""
