@@ -5,6 +5,7 @@ need=()
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql postgresql-contrib)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v nginx >/dev/null 2>&1 || need+=(nginx)
 fc-list 2>/dev/null | grep -qi wqy || need+=(fonts-wqy-microhei)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 [ ${#need[@]} -eq 0 ] && exit 0
