@@ -53,6 +53,7 @@ class Workers:
                    "--loglevel", "warning"]  # fmt: skip
         environment = {**os.environ, "DATABASE_URL": database_url(),
                        "DJANGO_SETTINGS_MODULE": "partybuild.test_settings", **env}  # fmt: skip
+        environment.pop("DATABASE_REPLICA_URL", None)  # it names the database, not the test one
         self.processes.append(subprocess.Popen(command, cwd=ROOT, env=environment))
         deadline = time.monotonic() + 60
         while not app.control.ping(destination=[node], timeout=0.5):
