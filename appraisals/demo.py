@@ -11,7 +11,7 @@ from django.db import connection
 from organizations.models import Organization
 
 from . import services
-from .models import Campaign, Entry, Sheet, SheetStatus
+from .models import Campaign, Entry, Sheet, SheetStatus, tally_sheets
 
 
 def demo_campaign(root: Organization, anchor: datetime.date) -> Campaign:
@@ -43,4 +43,5 @@ def demo_campaign(root: Organization, anchor: datetime.date) -> Campaign:
             [SheetStatus.APPROVED, SheetStatus.SUBMITTED, SheetStatus.DRAFT,
              SheetStatus.NOT_STARTED, campaign.pk],
         )  # fmt: skip
+    tally_sheets(campaign.sheets.all())
     return campaign

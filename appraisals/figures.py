@@ -14,23 +14,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 
 from organizations.models import Organization
 from partybuild.numbers import percent, shares_adding_to_100
 
 from .models import (
+    TALLIES,
     Campaign,
     Disposition,
     DispositionKind,
-    Entry,
     Grade,
     Outcome,
     Sheet,
     SheetStatus,
 )
 
-ANCESTOR = "sheet__organization__ancestor_links__ancestor_id"
+SHEET_ANCESTOR = "organization__ancestor_links__ancestor_id"
 
 
 @dataclass(frozen=True)
@@ -138,52 +138,48 @@ def covering_campaigns(organization: Organization, year: int):
     ).distinct()
 
 
-def _entry_counts():
-    graded = Q(grade__gt="") & Q(exemption="")
-    counts = {
-        "should": Count("id"),
-        "took_part": Count("id", filter=graded),
-        "exempted": Count("id", filter=~Q(exemption="")),
-        "organizations": Count("sheet", distinct=True),
-    }
-    counts |= {f"grade_{g}": Count("id", filter=graded & Q(grade=g)) for g in Grade.values}
-    return counts
+def _sheet_sums():
+    """The subtree's figures from the approved sheets' kept counts (Sheet.n_*)."""
+    sums = {name: Sum(f"n_{name}") for name in TALLIES}
+    return sums | {"organizations": Count("id", filter=Q(n_should__gt=0))}
 
 
 def figures_by_organization(
     campaign: Campaign, organizations: list[Organization]
 ) -> dict[int, AppraisalFigures]:
     """Figures of each organization's subtree in the campaign (approved sheets only)."""
-    return _figures([o.pk for o in organizations], sheet__campaign=campaign)
+    return _figures([o.pk for o in organizations], campaign=campaign)
 
 
 def figures_by_year(year: int, organization_ids) -> dict[int, AppraisalFigures]:
     """Figures of each organization's subtree in the year, whichever campaigns cover it.
     `organization_ids` may be a list or a subquery of ids."""
-    return _figures(organization_ids, sheet__year=year)
+    return _figures(organization_ids, year=year)
 
 
 def _figures(ids, **sheets) -> dict[int, AppraisalFigures]:
-    approved = {**sheets, "sheet__status": SheetStatus.APPROVED, f"{ANCESTOR}__in": ids}
-    rows = Entry.objects.filter(**approved).values(ANCESTOR).annotate(**_entry_counts()).order_by()
+    """Sheets are counted once, at their approval; the subtree adds the sheets of its
+    organizations up (never the entries: 300,000 of them in a city)."""
+    approved = {**sheets, "status": SheetStatus.APPROVED, f"{SHEET_ANCESTOR}__in": ids}
+    rows = Sheet.objects.filter(**approved).values(SHEET_ANCESTOR).annotate(**_sheet_sums())
     dispositions: dict[int, dict] = {}
     for row in (
-        Disposition.objects.filter(**{f"entry__{k}": v for k, v in approved.items()})
-        .values(f"entry__{ANCESTOR}", "kind", "outcome")
+        Disposition.objects.filter(**{f"entry__sheet__{k}": v for k, v in approved.items()})
+        .values(f"entry__sheet__{SHEET_ANCESTOR}", "kind", "outcome")
         .annotate(n=Count("id"))
         .order_by()
     ):
         key = (row["kind"], row["outcome"])
-        dispositions.setdefault(row[f"entry__{ANCESTOR}"], {})[key] = row["n"]
+        dispositions.setdefault(row[f"entry__sheet__{SHEET_ANCESTOR}"], {})[key] = row["n"]
     result: dict[int, AppraisalFigures] = defaultdict(AppraisalFigures)
     if isinstance(ids, list):
         result.update({pk: AppraisalFigures() for pk in ids})
-    for row in rows:
-        pk = row[ANCESTOR]
+    for row in rows.order_by():
+        pk = row[SHEET_ANCESTOR]
         result[pk] = AppraisalFigures(
-            organizations=row["organizations"], should=row["should"],
-            took_part=row["took_part"], exempted=row["exempted"],
-            grades={g: row[f"grade_{g}"] for g in Grade.values},
+            organizations=row["organizations"], should=row["should"] or 0,
+            took_part=row["took_part"] or 0, exempted=row["exempted"] or 0,
+            grades={g: row[g] or 0 for g in Grade.values},
             dispositions=dispositions.get(pk, {}),
         )  # fmt: skip
     return result

@@ -8,6 +8,7 @@ returns it. Unqualified members get dispositions. Only appraisals.services chang
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -74,6 +75,39 @@ class Campaign(models.Model):
         return self.title
 
 
+# What a sheet keeps of its entries once approved (Sheet.n_<name>).
+TALLIES = ("should", "took_part", "exempted", *Grade.values)
+TALLY_FIELDS = tuple(f"n_{name}" for name in TALLIES)
+
+
+def entry_tallies(entries) -> dict[int, dict[str, int]]:
+    """The counts of the entries per sheet: who should take part (every entry), who took
+    part (graded, not exempted), who was exempted, and each grade of those who took part."""
+    graded = Q(grade__gt="") & Q(exemption="")
+    counts = {
+        "should": Count("id"),
+        "took_part": Count("id", filter=graded),
+        "exempted": Count("id", filter=~Q(exemption="")),
+    }
+    counts |= {g: Count("id", filter=graded & Q(grade=g)) for g in Grade.values}
+    rows = entries.values("sheet_id").annotate(**counts).order_by()
+    return {row.pop("sheet_id"): row for row in rows}
+
+
+def tally_sheets(sheets) -> int:
+    """Keep the counts of the approved sheets among `sheets` (bulk loads write statuses
+    without save()); returns how many were updated."""
+    approved = sheets.filter(status=SheetStatus.APPROVED)
+    counts = entry_tallies(Entry.objects.filter(sheet__in=approved))
+    updated = []
+    for sheet in approved.only("pk"):
+        for name in TALLIES:
+            setattr(sheet, f"n_{name}", counts.get(sheet.pk, {}).get(name, 0))
+        updated.append(sheet)
+    Sheet.objects.bulk_update(updated, TALLY_FIELDS, batch_size=2000)
+    return len(updated)
+
+
 class Sheet(models.Model):
     """One organization's appraisal in one campaign; `version` grows with every save."""
 
@@ -99,8 +133,17 @@ class Sheet(models.Model):
     # Members who voted in the democratic rating: no row's votes add up to more. Empty: the
     # members who should take part (every member not exempted).
     voters = models.PositiveIntegerField(_("members who voted"), null=True, blank=True)
+    # The entries' counts, kept from the moment the sheet is approved (entries no longer
+    # change then): the figures of a subtree add sheets up instead of counting entries.
+    n_should = models.PositiveIntegerField(default=0)
+    n_took_part = models.PositiveIntegerField(default=0)
+    n_exempted = models.PositiveIntegerField(default=0)
+    n_excellent = models.PositiveIntegerField(default=0)
+    n_qualified = models.PositiveIntegerField(default=0)
+    n_basic = models.PositiveIntegerField(default=0)
+    n_unqualified = models.PositiveIntegerField(default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=[f"n_{n}" for n in TALLIES])
 
     class Meta:
         verbose_name = _("appraisal sheet")
@@ -113,6 +156,16 @@ class Sheet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} · {self.organization_id}"
+
+    def save(self, *args, **kwargs):
+        """An approved sheet keeps its entries' counts (see TALLIES)."""
+        if self.status == SheetStatus.APPROVED and self.pk:
+            counts = entry_tallies(Entry.objects.filter(sheet=self)).get(self.pk, {})
+            for name in TALLIES:
+                setattr(self, f"n_{name}", counts.get(name, 0))
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], *TALLY_FIELDS}
+        super().save(*args, **kwargs)
 
     @property
     def editable(self) -> bool:

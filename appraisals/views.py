@@ -129,11 +129,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = request.GET.get("status", "")
     listed = sheets.filter(status=status) if status in SheetStatus.values else sheets
     page = Paginator(
-        listed.select_related("organization")
-        .annotate(members=Count("entries"))
-        .order_by("organization__code"),
-        50,
+        listed.select_related("organization").order_by("organization__code"), 50
     ).get_page(request.GET.get("page"))
+    _count_members(page)
     children = _child_rows(request, campaign, root)
     figures = figures_by_organization(campaign, [root, *(row.organization for row in children)])
     for row in children:
@@ -160,6 +158,20 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 OPEN_STATUSES = (SheetStatus.NOT_STARTED, SheetStatus.DRAFT, SheetStatus.RETURNED)
+
+
+def _count_members(page) -> None:
+    """Each sheet of the page with its number of entries: counted for the page's 50 sheets,
+    not for every sheet of the city before paginating."""
+    page.object_list = list(page.object_list)
+    members = dict(
+        Entry.objects.filter(sheet__in=page.object_list)
+        .values_list("sheet")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for sheet in page.object_list:
+        sheet.members = members.get(sheet.pk, 0)
 
 
 @login_required
