@@ -97,6 +97,7 @@ def member_changed(member: Member) -> None:
     """A person who left the procedure (admitted and converted, or gone) has no limits."""
     if member.status not in IN_PROCEDURE:
         Reminder.objects.filter(source=SOURCE_NAME, member=member).delete()
+        store.written_now()
 
 
 SOURCE = Source(
