@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -81,6 +83,50 @@ class TreeRow:
     def overdue_label(self) -> str:
         return ngettext("%(n)s overdue", "%(n)s overdue", self.due[1]) % {"n": self.due[1]}
 
+    def due_html(self) -> str:
+        if not self.due[0]:
+            return ""
+        overdue = (
+            format_html(' <span class="badge text-bg-danger">{}</span>', self.overdue_label)
+            if self.due[1]
+            else ""
+        )
+        return format_html(
+            '<a class="text-decoration-none" href="{}" data-testid="due-count" title="{}">'
+            '<span class="badge text-bg-warning">{}</span>{}</a>',
+            self.reminders_url, _("Due and overdue"), self.due_label, overdue,
+        )  # fmt: skip
+
+    def flags_html(self) -> str:
+        return format_html_join(
+            "", '<span class="badge flag-badge {} me-1" data-flag="{}">{}</span>', self.flags
+        )
+
+    def _toggle_html(self) -> str:
+        if not self.children:
+            return mark_safe('<span class="tree-toggle d-inline-block"></span>')
+        return format_html(
+            '<button type="button" class="btn btn-sm btn-link p-0 tree-toggle" '
+            'aria-expanded="false" data-url="{}" aria-label="{}">▸</button>',
+            self.children_url, _("Expand"),
+        )  # fmt: skip
+
+    def tree_html(self, level: int) -> str:
+        """The row of the tree, made here rather than by the template engine: the tree
+        opens the working committee's 400 children at once (70 ms of 240 were the
+        template's)."""
+        toggle = self._toggle_html()
+        return format_html(
+            '<tr class="tree-row" data-id="{}" data-level="{}"><td class="indent-{}">{} '
+            '<a href="{}">{}</a></td><td class="d-none d-md-table-cell">{}</td>'
+            '<td class="text-end" data-testid="member-count">{}</td>'
+            '<td class="text-end d-none d-sm-table-cell">{}</td><td class="text-end">{}</td>'
+            '<td class="d-none d-lg-table-cell">{}</td></tr>',
+            self.org.pk, level, level, toggle, self.detail_url, self.org.name,
+            self.kind_label, self.health.counts.members, self.children, self.due_html(),
+            self.flags_html(),
+        )  # fmt: skip
+
 
 def _rows(
     organizations: list[Organization], health: dict | None = None, due: dict | None = None
@@ -118,18 +164,17 @@ def _rows(
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
     roots = list(access.scope_roots(request.user))
-    return render(request, "organizations/tree.html", {"rows": _rows(roots)})
+    rows = [row.tree_html(0) for row in _rows(roots)]
+    return render(request, "organizations/tree.html", {"rows": rows})
 
 
 @login_required
 def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
     org = _organization(request, pk)
     children = list(org.children.filter(status=Status.ACTIVE).in_tree_order())
-    return render(
-        request,
-        "organizations/_tree_rows.html",
-        {"rows": _rows(children), "level": org.depth + 1 - _root_depth(request)},
-    )
+    level = org.depth + 1 - _root_depth(request)
+    rows = [row.tree_html(level) for row in _rows(children)]
+    return render(request, "organizations/_tree_rows.html", {"rows": rows})
 
 
 def _root_depth(request: HttpRequest) -> int:
