@@ -90,7 +90,7 @@ def counts_by_organization(
     below = OrganizationClosure.objects.filter(ancestor__in=organizations).values_list(
         "ancestor_id", "descendant_id"
     )
-    for ancestor, descendant in below.iterator(chunk_size=20_000):
+    for ancestor, descendant in below:
         due, overdue = own.get(descendant, (0, 0))
         if due:
             total = totals[ancestor]
