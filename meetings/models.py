@@ -130,6 +130,8 @@ class Meeting(models.Model):
         indexes = [
             models.Index(fields=["organization", "on"]),
             models.Index(fields=["on", "kind"], condition=Q(held=True), name="held_by_day"),
+            # Lists newest first walk this and stop at the page's end (partybuild.paging).
+            models.Index(fields=["-on", "-id"], name="meetings_newest_first"),
         ]
 
     def __str__(self) -> str:

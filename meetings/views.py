@@ -9,7 +9,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from organizations.models import Organization
 from partybuild.files import send_file, workbook_response
 from partybuild.forms import add_service_errors, form_page
 from partybuild.imports import import_page
+from partybuild.paging import page_of
 
 from . import importer, services, tasks
 from .compliance import REQUIRED, SHORT, matrix_rows
@@ -50,9 +50,10 @@ def meeting_list(request: HttpRequest, pk: int) -> HttpResponse:
     meetings = access.scoped(Meeting.objects, request.user).filter(
         organization__ancestor_links__ancestor=org
     )
-    page = Paginator(
-        meetings.select_related("organization", "group").order_by("-on", "-id"), 50
-    ).get_page(request.GET.get("page"))
+    page = page_of(
+        meetings.order_by("-on", "-id"), request.GET.get("page"),
+        load=lambda rows: rows.select_related("organization", "group"),
+    )  # fmt: skip
     can_write = access.writable_organizations(request.user).filter(pk=org.pk).exists()
     return render(request, "meetings/meeting_list.html", {
         "organization": org, "page": page, "can_write": can_write and org.is_branch,
