@@ -58,9 +58,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(f"{url}?stage={stage}" if stage else url)
     stage = request.GET.get("stage", "")
     stage = stage if stage in progress.BOARD_STATUSES else ""
-    members = access.scoped(Member.objects, request.user).filter(
-        organization__ancestor_links__ancestor=org
-    )
+    members = access.in_subtree(Member.objects, request.user, org)
     can_write = access.writable_organizations(request.user).filter(pk=org.pk).exists()
     year = _figures_year()
     figures = development_figures(org, year)

@@ -47,9 +47,7 @@ def _meeting(request, pk: int, *, write: bool = False) -> Meeting:
 def meeting_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The meetings of an organization's subtree, newest first, with the branch's groups."""
     org = _organization(request, pk)
-    meetings = access.scoped(Meeting.objects, request.user).filter(
-        organization__ancestor_links__ancestor=org
-    )
+    meetings = access.in_subtree(Meeting.objects, request.user, org)
     page = page_of(
         meetings.order_by("-on", "-id"), request.GET.get("page"),
         load=lambda rows: rows.select_related("organization", "group"),

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from .models import Organization, Role, UserRole
+from .models import Organization, OrganizationClosure, Role, UserRole
 
 ACTING_ROLE = "acting_role_id"  # partybuild.jobs keeps it with a job under this name
 
@@ -106,6 +106,19 @@ def scoped(qs: QuerySet, user, *, via: str = "organization", write: bool = False
     """
     organizations = writable_organizations(user) if write else visible_organizations(user)
     return _filter(qs, organizations, via)
+
+
+def in_subtree(qs: QuerySet, user, organization: Organization, *, via: str = "organization"):
+    """What the user may read of one organization's subtree.
+
+    What a user may read is closed downward (a committee's staff read its whole subtree, a
+    secretary a branch, which has none), so for an organization the user may read the
+    subtree itself is the scope: one closure lookup, not the scope's and the subtree's.
+    """
+    if not visible_organizations(user).filter(pk=organization.pk).exists():
+        return qs.none()
+    below = OrganizationClosure.objects.filter(ancestor=organization).values("descendant_id")
+    return qs.filter(**{f"{via}__in": below})
 
 
 def scoped_either(qs: QuerySet, user, *vias: str, write: bool = False) -> QuerySet:
