@@ -85,6 +85,13 @@ class Member(models.Model):
             models.Index(fields=["name"]),
             models.Index(fields=["name_pinyin", "id"]),  # the list sorted by name
             models.Index(fields=["name_initials"]),
+            # The development board's counts: the people in the procedure and probationary
+            # members, a twelfth of the registry, read without the full members.
+            models.Index(
+                fields=["status", "organization"],
+                condition=Q(status__in=["applicant", "activist", "target", "probationary"]),
+                name="members_in_pipeline",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -175,6 +182,10 @@ class MembershipRecord(models.Model):
         indexes = [
             models.Index(fields=["organization", "started_on"]),
             models.Index(fields=["member", "ended_on"]),
+            # A year's admissions (the development figures) without reading every record.
+            models.Index(
+                fields=["started_on"], condition=Q(start_event="admitted"), name="admissions"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

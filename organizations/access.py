@@ -48,13 +48,33 @@ def act_as(user, role_id: int | None) -> UserRole | None:
 def visible_organizations(user) -> QuerySet[Organization]:
     """The organizations whose data the user may read."""
     if user.is_authenticated and user.is_superuser:
-        return Organization.objects.all()
+        return _everything()
     role = user_role(user)
     if role is None:
         return Organization.objects.none()
     if role.role == Role.SECRETARY:
         return Organization.objects.filter(pk=role.organization_id)
+    if _holds_the_whole_tree(user, role):
+        return _everything()
     return Organization.objects.subtree_of(role.organization_id)
+
+
+def _everything() -> QuerySet[Organization]:
+    """Every organization, marked so: scoping a query by it filters nothing (a query of the
+    whole city then needs no semi-join against its 15,000 organizations)."""
+    organizations = Organization.objects.all()
+    organizations.everything = True
+    return organizations
+
+
+def _holds_the_whole_tree(user, role: UserRole) -> bool:
+    """The role's organization is the top of the only tree: its subtree is everything.
+    Asked once per request and binding (cached on the user object)."""
+    cache = user.__dict__.setdefault("_party_whole_tree", {})
+    if role.pk not in cache:
+        tops = Organization.objects.filter(parent__isnull=True).values_list("pk", flat=True)
+        cache[role.pk] = list(tops[:2]) == [role.organization_id]
+    return cache[role.pk]
 
 
 def writable_organizations(user) -> QuerySet[Organization]:
@@ -94,6 +114,8 @@ def scope_roots(user) -> QuerySet[Organization]:
 
 
 def _filter(qs: QuerySet, organizations: QuerySet[Organization], via: str) -> QuerySet:
+    if getattr(organizations, "everything", False):
+        return qs
     if via == "self":
         return qs.filter(pk__in=organizations.values("pk"))
     return qs.filter(**{f"{via}__in": organizations.values("pk")})
@@ -115,7 +137,9 @@ def in_subtree(qs: QuerySet, user, organization: Organization, *, via: str = "or
     secretary a branch, which has none), so for an organization the user may read the
     subtree itself is the scope: one closure lookup, not the scope's and the subtree's.
     """
-    if not visible_organizations(user).filter(pk=organization.pk).exists():
+    visible = visible_organizations(user)
+    everything = getattr(visible, "everything", False)
+    if not everything and not visible.filter(pk=organization.pk).exists():
         return qs.none()
     below = OrganizationClosure.objects.filter(ancestor=organization).values("descendant_id")
     return qs.filter(**{f"{via}__in": below})
@@ -125,6 +149,8 @@ def scoped_either(qs: QuerySet, user, *vias: str, write: bool = False) -> QueryS
     """Objects with several owning organizations (a transfer letter: its sender and its
     receiver) of which the user may read (or change) at least one."""
     organizations = writable_organizations(user) if write else visible_organizations(user)
+    if getattr(organizations, "everything", False):
+        return qs
     condition = Q()
     for via in vias:
         condition |= Q(**{f"{via}__in": organizations.values("pk")})
