@@ -85,6 +85,7 @@ class Member(models.Model):
             models.Index(fields=["name"]),
             models.Index(fields=["name_pinyin", "id"]),  # the list sorted by name
             models.Index(fields=["name_initials"]),
+            models.Index(fields=["phone"], name="members_mem_phone_idx"),  # search by phone
             # The development board's counts: the people in the procedure and probationary
             # members, a twelfth of the registry, read without the full members.
             models.Index(

@@ -5,20 +5,26 @@ from django.db import migrations, models
 
 
 def trigram_index(apps, schema_editor):
-    """Name search (contains) through a trigram index on PostgreSQL: 0.2 ms instead of a scan
-    of 320,000 names for three characters or more (pg_trgm is a trusted extension: the
-    database's owner may create it)."""
+    """Name search through a trigram index on PostgreSQL (members.filters._name): 0.2 ms
+    instead of a scan of 320,000 names for three characters or more (pg_trgm is a trusted
+    extension: the database's owner may create it)."""
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         schema_editor.execute(
             "CREATE INDEX IF NOT EXISTS members_name_trigram "
             "ON members_member USING gin (name gin_trgm_ops)"
         )
+        # Names beginning with one or two characters, whatever the database's collation.
+        schema_editor.execute(
+            "CREATE INDEX IF NOT EXISTS members_name_prefix "
+            "ON members_member (name varchar_pattern_ops)"
+        )
 
 
 def drop_trigram_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS members_name_trigram")
+        schema_editor.execute("DROP INDEX IF EXISTS members_name_prefix")
 
 
 class Migration(migrations.Migration):
@@ -30,6 +36,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddIndex(
+            model_name="member",
+            index=models.Index(fields=["phone"], name="members_mem_phone_idx"),
+        ),
         migrations.AddIndex(
             model_name='member',
             index=models.Index(condition=models.Q(('status__in', ['applicant', 'activist', 'target', 'probationary'])), fields=['status', 'organization'], name='members_in_pipeline'),
