@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from members.models import Member
 from organizations import access
-from organizations.models import Organization
+from organizations.models import Organization, OrganizationClosure
 from partybuild.dates import year_asked
 from partybuild.forms import service_form_page
+from partybuild.statistics import snapshot_counts
 
 from . import services
 from .forms import ActivityForm, EndForm, EvaluationForm, ReportForm
@@ -52,9 +53,15 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     )
     reported = reported_on(today).filter(member__in=members.values("pk"))
     listed = members.exclude(pk__in=reported.values("member_id")) if missing else members
-    page = Paginator(listed.select_related("organization").order_by("organization_id", "name",
-                                                                    "pk"),
-                     PAGE_SIZE).get_page(request.GET.get("page"))  # fmt: skip
+    paginator = Paginator(
+        listed.select_related("organization").order_by("organization_id", "name", "pk"),
+        PAGE_SIZE,
+    )
+    counted = _counted_today(org, today)
+    if counted is not None:
+        total, reported_count = counted
+        paginator.count = total - reported_count if missing else total
+    page = paginator.get_page(request.GET.get("page"))
     ids = [m.pk for m in page]
     reports = {r.member_id: r for r in reported_on(today).filter(member_id__in=ids)}
     effort = {
@@ -64,13 +71,34 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     }  # fmt: skip
     evaluations = services.evaluations_for(ids, year)
     rows = [(m, reports.get(m.pk), effort.get(m.pk), evaluations.get(m.pk)) for m in page]
-    reported_count = reported.values("member_id").distinct().count()
-    total = page.paginator.count + (reported_count if missing else 0)
+    if counted is None:
+        reported_count = reported.values("member_id").distinct().count()
+        total = page.paginator.count + (reported_count if missing else 0)
     return render(request, "community/overview.html", {
         "organization": org, "page": page, "rows": rows, "year": year, "missing": missing,
-        "total": total, "reported": reported_count,
+        "total": total, "reported": reported_count, "from_statistics": counted is not None,
         "query": f"year={year}" + ("&missing=1" if missing else ""),
     })  # fmt: skip
+
+
+# Above this many party members in the subtree, the two counts come from today's statistics
+# (the same columns): counting them live took 460 and 270 ms for a city of 287,000.
+LIVE_COUNT_LIMIT = 20_000
+
+
+def _counted_today(org: Organization, today) -> tuple[int, int] | None:
+    """(in service, reported) of a large subtree from today's statistics, or None: small
+    subtrees, and days without figures, are counted live."""
+    members = OrganizationClosure.objects.filter(ancestor=org).aggregate(
+        n=Sum("descendant__tally__full") + Sum("descendant__tally__probationary")
+    )["n"]
+    if not members or members <= LIVE_COUNT_LIMIT:
+        return None
+    figures = snapshot_counts([org.pk], today, ["comm_in_service", "comm_reported"])
+    if figures is None or figures[0] != today or org.pk not in figures[1]:
+        return None
+    row = figures[1][org.pk]
+    return row["comm_in_service"], row["comm_reported"]
 
 
 @login_required
