@@ -4,7 +4,7 @@ organizations.access: members by their organization, reports by their member's."
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -52,7 +52,10 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
         in_service(), organization__in=Organization.objects.subtree_of(org.pk).values("pk")
     )
     reported = reported_on(today).filter(member__in=members.values("pk"))
-    listed = members.exclude(pk__in=reported.values("member_id")) if missing else members
+    # NOT EXISTS per member, in the list's index order: stops after a page of them (a NOT IN
+    # over the city's 188,000 reports hashed them all first: 1.4 s).
+    in_force = reported_on(today).filter(member=OuterRef("pk"))
+    listed = members.exclude(Exists(in_force)) if missing else members
     paginator = Paginator(
         listed.select_related("organization").order_by("organization_id", "name", "pk"),
         PAGE_SIZE,
