@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.forms import organization_field
 from partybuild.forms import DATE_WIDGET, submit_helper
+from partybuild.widgets import fast
 
 from .models import Campaign, Disposition, DispositionKind, Entry
 from .services import ENTRY_FIELDS
@@ -35,7 +36,7 @@ class EntryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            widget = field.widget
+            widget = field.widget = fast(field.widget)  # a grid of many rows
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs["class"] = "form-check-input"
             elif isinstance(widget, forms.Select):
