@@ -5,6 +5,7 @@ campaigns by the subtree they cover.
 """
 
 from dataclasses import dataclass
+from html import escape
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -239,6 +241,28 @@ class ChildRow:
     approved: int = 0
     sheet_id: int | None = None  # a branch's own sheet, opened instead of drilling down
     figures: AppraisalFigures | None = None
+
+    def cells(self) -> str:
+        """The row's figures as table cells, made here: a working committee's 400 children
+        took the template engine 200 ms cell by cell. Numbers only, and one escaped title."""
+        f = self.figures
+        if self.sheets:
+            sheets = f"{self.approved} / {self.sheets}"
+        else:
+            title = escape(_("No party members on the first day of the campaign"))
+            sheets = f'<span class="text-muted" title="{title}">—</span>'
+        participation = "—" if f.participation is None else f"{f.participation}%"
+        grades = "".join(
+            f'<td class="text-end">{n}'
+            + (f' <span class="text-muted small">({share}%)</span>' if share is not None else "")
+            + "</td>"
+            for _value, _label, n, share in f.grade_rows
+        )
+        return mark_safe(
+            f'<td class="text-end">{sheets}</td><td class="text-end">{f.should}</td>'
+            f'<td class="text-end">{f.took_part}</td><td class="text-end">{participation}</td>'
+            + grades
+        )
 
 
 def _child_rows(request: HttpRequest, campaign: Campaign, root: Organization) -> list[ChildRow]:
