@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
 
-from organizations.models import Organization
+from organizations.models import Organization, OrganizationClosure
 from partybuild.numbers import percent, shares_adding_to_100
 
 from .models import (
@@ -131,11 +131,12 @@ def choose_year(years: list[YearProgress], asked: int | None) -> YearProgress | 
 
 def covering_campaigns(organization: Organization, year: int):
     """The campaigns of the year over the organization or over part of its subtree."""
+    above = OrganizationClosure.objects.filter(descendant=organization).values("ancestor_id")
+    below = OrganizationClosure.objects.filter(ancestor=organization).values("descendant_id")
+    # Two semi-joins: joining both closure paths and DISTINCT made 97 ms of the dashboard.
     return Campaign.objects.filter(
-        Q(organization__descendant_links__descendant=organization)
-        | Q(organization__ancestor_links__ancestor=organization),
-        year=year,
-    ).distinct()
+        Q(organization_id__in=above) | Q(organization_id__in=below), year=year
+    )
 
 
 def _sheet_sums():
