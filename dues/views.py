@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,7 +31,9 @@ from partybuild import audit, sheets
 from partybuild.dates import year_asked
 from partybuild.files import workbook_response
 from partybuild.forms import add_service_errors, form_page
+from partybuild.links import url_with_pk
 from partybuild.models import Action
+from partybuild.numbers import amount_formatter
 
 from . import collection, services
 from .arrears import arrears_of_member, standings_in
@@ -518,8 +521,29 @@ def collection_page(request: HttpRequest, pk: int) -> HttpResponse:
     report = collection_report(request.user, org, month, today)
     return render(request, "dues/collection.html", {
         "organization": org, "month": month, "report": report,
+        "rows": _collection_rows(report, month),
         "previous": add_months(month, -1), "next": add_months(month, 1),
     })  # fmt: skip
+
+
+def _collection_rows(report, month) -> list[tuple[int, str, str, str]]:
+    """(organization id, link, name, figure cells) of each line, the cells made here: a
+    working committee's 400 lines of eight amounts took the template's floatformat 300 ms."""
+    amount = amount_formatter()
+    collect = url_with_pk("dues:collect")
+
+    def cells(t) -> str:
+        values = (amount(t.owed), amount(t.paid), amount(t.outstanding),
+                  "—" if t.rate is None else f"{t.rate}%")  # fmt: skip
+        return "".join(f'<td class="text-end">{v}</td>' for v in values)
+
+    return [
+        (line.organization.pk, f"{collect(line.organization.pk)}?month={month:%Y-%m}",
+         line.organization.name,
+         mark_safe(cells(line.month_totals) + cells(line.year)
+                   + f'<td class="text-end">{int(line.arrears6)}</td>'))
+        for line in report.lines
+    ]  # fmt: skip
 
 
 @login_required
