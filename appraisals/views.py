@@ -124,9 +124,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         root = access.get_for_user(
             Organization.objects, request.user, via="self", pk=request.GET["organization"]
         )
-    sheets = access.scoped(campaign.sheets.all(), request.user).filter(
-        organization__ancestor_links__ancestor=root
-    )
+    sheets = access.in_subtree(campaign.sheets.all(), request.user, root)
     status_counts = dict(sheets.values_list("status").annotate(n=Count("id")).order_by())
     status = request.GET.get("status", "")
     listed = sheets.filter(status=status) if status in SheetStatus.values else sheets
