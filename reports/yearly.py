@@ -74,7 +74,7 @@ def year_change(organization: Organization, as_of: datetime.date) -> Change:
     records = MembershipRecord.objects.filter(
         organization__ancestor_links__ancestor=organization,
         status__in=PARTY_MEMBER_STATUSES,
-    )
+    ).order_by()  # no join to the members for the records' default order
     start = records.as_of(before).count()
     starts = list(
         records.filter(started_on__gt=before, started_on__lte=as_of).values_list(

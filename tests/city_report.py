@@ -8,10 +8,11 @@ general branches, 542 branches) under the working committee; 263 admitted in 202
 import datetime
 
 from members.choices import Education, Event, Gender, Occupation, Status
-from members.demo import Size, _Builder
+from members.demo import Size, _analyse, _Builder
 from members.models import Member, MembershipRecord
 from members.pinyin import with_pinyin
 from members.tallies import tally_rebuild
+from organizations.models import Organization, OrganizationClosure
 from partybuild.bulk import copy_rows, reset_sequences
 
 YEAR = 2025
@@ -62,4 +63,7 @@ def build_city_report() -> dict:
     copy_rows(MembershipRecord, records)
     reset_sequences(Member, MembershipRecord)
     tally_rebuild()
+    # Planner statistics of the rows just loaded, as the demo loader keeps them: statistics
+    # of the empty tables of an earlier test made PostgreSQL loop for minutes (seen once).
+    _analyse([Organization, OrganizationClosure, Member, MembershipRecord])
     return {"branches": branches}
