@@ -617,3 +617,19 @@ def test_superuser_may_create_a_new_top_organization(client, cast):
     data = {"name": "第二工委", "code": "W2", "kind": "working_committee", "parent": ""}
     assert client.post(reverse("organizations:organization_create"), data).status_code == 302
     assert Organization.objects.get(code="W2").parent is None
+
+
+@pytest.mark.django_db
+def test_health_is_the_same_for_everyone_and_holds_no_data(client, cast, people):
+    """/healthz is for a load balancer: no login, the same answer for every role, no names."""
+
+    def answer() -> tuple:
+        response = client.get(reverse("healthz"))
+        body = response.json()
+        assert people.b1.name not in response.content.decode()
+        return response.status_code, body["status"], {k: c["ok"] for k, c in body["checks"].items()}
+
+    anonymous = answer()
+    for user in sorted(VISIBLE):
+        client.force_login(getattr(cast, user))
+        assert answer() == anonymous, user
