@@ -36,6 +36,8 @@ SHEET_ANCESTOR = "organization__ancestor_links__ancestor_id"
 @dataclass(frozen=True)
 class AppraisalFigures:
     organizations: int = 0
+    sheets: int = 0  # every sheet of the subtree, whatever its state
+    approved_sheets: int = 0
     should: int = 0
     took_part: int = 0
     exempted: int = 0
@@ -140,9 +142,15 @@ def covering_campaigns(organization: Organization, year: int):
 
 
 def _sheet_sums():
-    """The subtree's figures from the approved sheets' kept counts (Sheet.n_*)."""
-    sums = {name: Sum(f"n_{name}") for name in TALLIES}
-    return sums | {"organizations": Count("id", filter=Q(n_should__gt=0))}
+    """The subtree's figures from the approved sheets' kept counts (Sheet.n_*), and how many
+    sheets it has and has approved (the campaign's progress: one query for both)."""
+    approved = Q(status=SheetStatus.APPROVED)
+    sums = {name: Sum(f"n_{name}", filter=approved) for name in TALLIES}
+    return sums | {
+        "organizations": Count("id", filter=approved & Q(n_should__gt=0)),
+        "sheets": Count("id"),
+        "approved_sheets": Count("id", filter=approved),
+    }
 
 
 def figures_by_organization(
@@ -161,8 +169,9 @@ def figures_by_year(year: int, organization_ids) -> dict[int, AppraisalFigures]:
 def _figures(ids, **sheets) -> dict[int, AppraisalFigures]:
     """Sheets are counted once, at their approval; the subtree adds the sheets of its
     organizations up (never the entries: 300,000 of them in a city)."""
-    approved = {**sheets, "status": SheetStatus.APPROVED, f"{SHEET_ANCESTOR}__in": ids}
-    rows = Sheet.objects.filter(**approved).values(SHEET_ANCESTOR).annotate(**_sheet_sums())
+    subtrees = {**sheets, f"{SHEET_ANCESTOR}__in": ids}
+    approved = {**subtrees, "status": SheetStatus.APPROVED}
+    rows = Sheet.objects.filter(**subtrees).values(SHEET_ANCESTOR).annotate(**_sheet_sums())
     dispositions: dict[int, dict] = {}
     for row in (
         Disposition.objects.filter(**{f"entry__sheet__{k}": v for k, v in approved.items()})
@@ -178,6 +187,7 @@ def _figures(ids, **sheets) -> dict[int, AppraisalFigures]:
     for row in rows.order_by():
         pk = row[SHEET_ANCESTOR]
         result[pk] = AppraisalFigures(
+            sheets=row["sheets"], approved_sheets=row["approved_sheets"],
             organizations=row["organizations"], should=row["should"] or 0,
             took_part=row["took_part"] or 0, exempted=row["exempted"] or 0,
             grades={g: row[g] or 0 for g in Grade.values},

@@ -132,17 +132,14 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         listed.select_related("organization").order_by("organization__code"), 50
     ).get_page(request.GET.get("page"))
     _count_members(page)
-    children = _child_rows(request, campaign, root)
-    figures = figures_by_organization(campaign, [root, *(row.organization for row in children)])
-    for row in children:
-        row.figures = figures[row.organization.pk]
+    children, root_figures = _child_rows(request, campaign, root)
     return render(
         request,
         "appraisals/campaign_detail.html",
         {
             "campaign": campaign,
             "root": root,
-            "figures": figures[root.pk],
+            "figures": root_figures,
             "child_rows": children,
             "up": _up(request, campaign, root),
             "statuses": [(s, label, status_counts.get(s, 0)) for s, label in SheetStatus.choices],
@@ -263,30 +260,23 @@ class ChildRow:
         )
 
 
-def _child_rows(request: HttpRequest, campaign: Campaign, root: Organization) -> list[ChildRow]:
+def _child_rows(request: HttpRequest, campaign: Campaign, root: Organization) -> tuple:
     """Every child in the user's scope, whether or not it holds a sheet itself (a party
-    committee has none; its branches do), with its whole subtree's sheets counted."""
+    committee has none; its branches do), with its whole subtree's sheets counted; and the
+    figures of the root and of each child, from the same query."""
     children = list(access.scoped(root.children.all(), request.user, via="self").in_tree_order())
-    key = "organization__ancestor_links__ancestor_id"
-    counts = {
-        row[key]: row
-        for row in campaign.sheets.filter(**{f"{key}__in": [c.pk for c in children]})
-        .values(key)
-        .annotate(n=Count("id"), approved=Count("id", filter=Q(status=SheetStatus.APPROVED)))
-        .order_by()
-    }
+    figures = figures_by_organization(campaign, [root, *children])
     own_sheets = dict(
         campaign.sheets.filter(organization__in=[c for c in children if c.is_branch]).values_list(
             "organization_id", "pk"
         )
     )
-    return [
-        ChildRow(c, counts[c.pk]["n"], counts[c.pk]["approved"], own_sheets.get(c.pk))
-        if c.pk in counts
-        else ChildRow(c)
-        for c in children
-        if c.is_active or c.pk in counts
-    ]
+    rows = []
+    for child in children:
+        f = figures[child.pk]
+        if child.is_active or f.sheets:
+            rows.append(ChildRow(child, f.sheets, f.approved_sheets, own_sheets.get(child.pk), f))
+    return rows, figures[root.pk]
 
 
 def _up(request: HttpRequest, campaign: Campaign, root: Organization) -> Organization | None:

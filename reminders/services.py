@@ -7,7 +7,8 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from organizations import access
-from organizations.models import Organization, OrganizationClosure
+from organizations.models import Organization
+from organizations.rollup import sum_up
 from partybuild.bulk import copy_rows
 
 from .models import Reminder
@@ -85,17 +86,7 @@ def counts_by_organization(
     """
     if not organizations:
         return {}
-    own = own_counts(today)
-    totals: dict[int, list[int]] = {o.pk: [0, 0] for o in organizations}
-    below = OrganizationClosure.objects.filter(ancestor__in=organizations).values_list(
-        "ancestor_id", "descendant_id"
-    )
-    for ancestor, descendant in below:
-        due, overdue = own.get(descendant, (0, 0))
-        if due:
-            total = totals[ancestor]
-            total[0] += due
-            total[1] += overdue
+    totals = sum_up(own_counts(today), [o.pk for o in organizations], 2)
     return {pk: (due, overdue) for pk, (due, overdue) in totals.items() if due}
 
 
