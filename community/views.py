@@ -2,6 +2,8 @@
 reported, their activities and the community's evaluations. Lookups go through
 organizations.access: members by their organization, reports by their member's."""
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Sum
@@ -61,8 +63,9 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
         PAGE_SIZE,
     )
     counted = _counted_today(org, today)
+    counted_on = None
     if counted is not None:
-        total, reported_count = counted
+        total, reported_count, counted_on = counted
         paginator.count = total - reported_count if missing else total
     page = paginator.get_page(request.GET.get("page"))
     ids = [m.pk for m in page]
@@ -79,29 +82,31 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
         total = page.paginator.count + (reported_count if missing else 0)
     return render(request, "community/overview.html", {
         "organization": org, "page": page, "rows": rows, "year": year, "missing": missing,
-        "total": total, "reported": reported_count, "from_statistics": counted is not None,
+        "total": total, "reported": reported_count,
+        "counted_on": counted_on,
         "query": f"year={year}" + ("&missing=1" if missing else ""),
     })  # fmt: skip
 
 
-# Above this many party members in the subtree, the two counts come from today's statistics
+# Above this many party members in the subtree, the two counts come from the statistics
 # (the same columns): counting them live took 460 and 270 ms for a city of 287,000.
 LIVE_COUNT_LIMIT = 20_000
 
 
-def _counted_today(org: Organization, today) -> tuple[int, int] | None:
-    """(in service, reported) of a large subtree from today's statistics, or None: small
-    subtrees, and days without figures, are counted live."""
+def _counted_today(org: Organization, today) -> tuple[int, int, datetime.date] | None:
+    """(in service, reported, as of) of a large subtree from the statistics of today or
+    yesterday (the night's run comes after midnight), or None: small subtrees, and days
+    without recent figures, are counted live."""
     members = OrganizationClosure.objects.filter(ancestor=org).aggregate(
         n=Sum("descendant__tally__full") + Sum("descendant__tally__probationary")
     )["n"]
     if not members or members <= LIVE_COUNT_LIMIT:
         return None
     figures = snapshot_counts([org.pk], today, ["comm_in_service", "comm_reported"])
-    if figures is None or figures[0] != today or org.pk not in figures[1]:
+    if figures is None or (today - figures[0]).days > 1 or org.pk not in figures[1]:
         return None
     row = figures[1][org.pk]
-    return row["comm_in_service"], row["comm_reported"]
+    return row["comm_in_service"], row["comm_reported"], figures[0]
 
 
 @login_required
