@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 from members.choices import Status
 from members.models import Member
 from organizations.models import Policy
-from organizations.rollup import sum_up
 from reminders.models import Reminder
 
 from .history import History, probation_ends
@@ -63,32 +62,20 @@ class Card:
         return self.dues[0] if self.dues else None
 
 
-def stage_counts(members: QuerySet[Member]) -> dict[int, list[int]]:
-    """People in each stage (BOARD_STATUSES order) per organization: one grouping over the
-    pipeline's partial index, from which the board's totals and its children's sums come."""
-    rows = (
+def board(members: QuerySet[Member], limit: int = 8):
+    """Columns by stage: (status, label, count, cards). Counts are exact; each column shows
+    its first `limit` cards, the rest one stage at a time, page by page (stage_cards)."""
+    counts = dict(
         members.filter(status__in=BOARD_STATUSES)
-        .values_list("organization_id", "status")
+        .values_list("status")
         .annotate(n=Count("id"))
         .order_by()
     )
-    index = {status: i for i, status in enumerate(BOARD_STATUSES)}
-    own: dict[int, list[int]] = {}
-    for org_id, status, n in rows:
-        own.setdefault(org_id, [0] * len(BOARD_STATUSES))[index[status]] = n
-    return own
-
-
-def board(members: QuerySet[Member], limit: int = 8, own: dict | None = None):
-    """Columns by stage: (status, label, count, cards). Counts are exact; each column shows
-    its first `limit` cards, the rest one stage at a time, page by page (stage_cards)."""
-    own = stage_counts(members) if own is None else own
-    totals = [sum(counts[i] for counts in own.values()) for i in range(len(BOARD_STATUSES))]
     columns = []
-    for i, status in enumerate(BOARD_STATUSES):
+    for status in BOARD_STATUSES:
         people = people_in_procedure(members.filter(status=status))[:limit]
         column_cards = [Card(m, list(m.dues)) for m in people]
-        columns.append((status, Status(status).label, totals[i], column_cards))
+        columns.append((status, Status(status).label, counts.get(status, 0), column_cards))
     return columns
 
 
@@ -98,15 +85,22 @@ def stage_cards(members: QuerySet[Member], status: str, page_number) -> tuple:
     return page, [Card(m, list(m.dues)) for m in page.object_list]
 
 
-def stage_counts_by_child(
-    organization, members: QuerySet[Member], own: dict | None = None
-) -> list[tuple]:
-    """For each child organization: people in each stage of its subtree, summed from the
-    per-organization counts (organizations.rollup)."""
+def stage_counts_by_child(organization, members: QuerySet[Member]) -> list[tuple]:
+    """For each child organization: people in each stage of its subtree, in one query."""
     children = list(organization.children.filter(status="active").in_tree_order())
-    own = stage_counts(members) if own is None else own
-    sums = sum_up(own, [c.pk for c in children], len(BOARD_STATUSES))
-    return [(child, sums[child.pk]) for child in children]
+    key = "organization__ancestor_links__ancestor_id"
+    rows = (
+        members.filter(status__in=BOARD_STATUSES, **{f"{key}__in": [c.pk for c in children]})
+        .values(key, "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row[key], {})[row["status"]] = row["n"]
+    return [
+        (child, [counts.get(child.pk, {}).get(s, 0) for s in BOARD_STATUSES]) for child in children
+    ]
 
 
 # The five stages of the procedure and their steps in order (domain.md section 2); step 21,

@@ -65,8 +65,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     year = _figures_year()
     figures = development_figures(org, year)
     plan = DevelopmentPlan.objects.filter(organization=org, year=year).first()
-    own = progress.stage_counts(members)
-    columns = progress.board(members, own=own)
+    columns = progress.board(members)
     page, cards = (
         progress.stage_cards(members, stage, request.GET.get("page")) if stage else (None, [])
     )
@@ -82,7 +81,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
             "cards": cards,
             "query": f"stage={stage}",
             "columns": columns,
-            "by_child": _child_rows(progress.stage_counts_by_child(org, members, own)),
+            "by_child": _child_rows(progress.stage_counts_by_child(org, members)),
             "can_write": can_write,
             "year": year,
             "figures": figures,
