@@ -62,7 +62,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
         listed.select_related("organization").order_by("organization_id", "name", "pk"),
         PAGE_SIZE,
     )
-    counted = _counted_today(org, today)
+    counted = _counted_recently(org, today)
     counted_on = None
     if counted is not None:
         total, reported_count, counted_on = counted
@@ -93,7 +93,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 LIVE_COUNT_LIMIT = 20_000
 
 
-def _counted_today(org: Organization, today) -> tuple[int, int, datetime.date] | None:
+def _counted_recently(org: Organization, today) -> tuple[int, int, datetime.date] | None:
     """(in service, reported, as of) of a large subtree from the statistics of today or
     yesterday (the night's run comes after midnight), or None: small subtrees, and days
     without recent figures, are counted live."""

@@ -84,6 +84,7 @@ class TreeRow:
         return ngettext("%(n)s overdue", "%(n)s overdue", self.due[1]) % {"n": self.due[1]}
 
     def due_html(self) -> str:
+        """The due and overdue badges linking to the reminders (escaped, safe)."""
         if not self.due[0]:
             return ""
         overdue = (
@@ -91,17 +92,18 @@ class TreeRow:
             if self.due[1]
             else ""
         )
-        return (
+        return mark_safe(
             f'<a class="text-decoration-none" href="{escape(self.reminders_url)}" '
             f'data-testid="due-count" title="{escape(_("Due and overdue"))}">'
             f'<span class="badge text-bg-warning">{escape(self.due_label)}</span>{overdue}</a>'
         )
 
     def flags_html(self) -> str:
-        return "".join(
+        badges = (
             f'<span class="badge flag-badge {css} me-1" data-flag="{value}">{escape(label)}</span>'
             for css, value, label in self.flags
         )
+        return mark_safe("".join(badges))
 
     def _toggle_html(self) -> str:
         if not self.children:
