@@ -106,4 +106,5 @@ SOURCE = Source(
     rebuild=rebuild,
     describe=lambda reminder: DueKind(reminder.kind).label,
     link=lambda reminder: reverse("development:person", args=[reminder.member_id]),
+    subjects={"*": "development.Step"},
 )

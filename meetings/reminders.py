@@ -119,4 +119,5 @@ SOURCE = Source(
     describe=describe,
     link=link,
     timed=True,
+    subjects={"*": "meetings.PartyGroup"},
 )

@@ -38,6 +38,7 @@ from organizations.models import (
 )
 from partybuild.bulk import bulk_load, copy_rows, reset_sequences
 from partybuild.dates import add_years
+from partybuild.replicate import Plan, replicate
 from reminders import services as reminders
 from reminders.models import Reminder
 from transfers.demo import demo_transfers
@@ -368,8 +369,11 @@ def _users(branches: list[Organization]) -> list[tuple[str, str, str]]:
     return printed
 
 
-def demo_build(size: Size | None = None, *, with_history: bool | None = None) -> dict:
-    """Build the dataset; returns counts, the demo logins and each phase's seconds."""
+def demo_build(
+    size: Size | None = None, *, with_history: bool | None = None, scale: int = 1
+) -> dict:
+    """Build the dataset (`scale` times: the database copies it); returns counts, the demo
+    logins and each phase's seconds."""
     size = size or Size()
     builder = _Builder(size)
     if with_history is None:
@@ -409,14 +413,59 @@ def demo_build(size: Size | None = None, *, with_history: bool | None = None) ->
             reminders.rebuild()
     with phases("analyse"):
         _analyse([Step, Meeting, Attendance, Due, Payment])
+    if scale > 1:
+        with phases("copies"):
+            _copy(scale - 1)
     # The dashboards' figures as of today (in-process without a broker, else by the workers).
     from reports.models import RunTrigger
     from reports.tasks import request_recompute
 
     with phases("statistics"), transaction.atomic():
         request_recompute(trigger=RunTrigger.COMMAND)
-    return {"organizations": len(builder.orgs), "members": len(members), "logins": logins,
-            "phases": phases.seconds}  # fmt: skip
+    return {"organizations": Organization.objects.count(), "members": Member.objects.count(),
+            "logins": logins, "phases": phases.seconds}  # fmt: skip
+
+
+# GB 11643: the weights of the first 17 digits, and the check character of each remainder.
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+
+
+def _copied_id_number(column: str, k: str) -> str:
+    """Copy k's ID number, in SQL: the area's county digits take the place of its city's
+    and 50 + k the county's (110105… becomes 110551… in copy 1), keeping birth date and
+    sequence; with its check character. Every original area has a different (province,
+    county) pair and a county below 50, so no copy meets the original or another copy."""
+    body = (f"(substr({column}, 1, 2) || substr({column}, 5, 2) || CAST(50 + {k} AS TEXT)"
+            f" || substr({column}, 7, 11))")  # fmt: skip
+    total = " + ".join(
+        f"CAST(substr({body}, {i}, 1) AS INTEGER) * {weight}"
+        for i, weight in enumerate(ID_WEIGHTS, start=1)
+    )
+    return f"{body} || substr('{ID_CHECK}', ({total}) % 11 + 1, 1)"
+
+
+def _copy(copies: int) -> None:
+    """The dataset `copies` more times below the same working committee (partybuild.replicate):
+    each copy of a committee is a sibling of the original, with its own codes ("P0001.1"),
+    names marked with the copy's number, and other people's ID numbers."""
+    from reports.models import EthnicGroupCount, Figures
+
+    plan = Plan(
+        root=Organization.objects.get(parent__isnull=True),
+        leave=[UserRole, Figures, EthnicGroupCount],
+        rewrites={
+            (Organization, "code"): lambda column, k: f"{column} || '.' || CAST({k} AS TEXT)",
+            (Organization, "name"): lambda column, k: f"{column} || '·' || CAST({k} AS TEXT)",
+            (Member, "id_number"): _copied_id_number,
+        },
+        references={(Reminder, "subject_id"): reminders.subject_references()},
+    )
+    copied = plan.models()
+    with transaction.atomic(), bulk_load(*copied):
+        replicate(plan, copies)
+    reset_sequences(*copied)
+    _analyse(copied)
 
 
 class Phases:

@@ -22,6 +22,21 @@ def replace(source: str, rows: list[dict], **which) -> None:
     written_now()
 
 
+def subject_references() -> list[tuple[str, type]]:
+    """(SQL condition over a reminder row `t`, the model its subject_id points to) for every
+    source and kind whose subject is a row: for copying rows with their subjects."""
+    from django.apps import apps
+
+    references = []
+    for source in sources().values():
+        for kind, label in source.subjects.items():
+            condition = f"t.source = '{source.name}'"
+            if kind != "*":
+                condition += f" AND t.kind = '{kind}'"
+            references.append((condition, apps.get_model(label)))
+    return references
+
+
 def rebuild(name: str | None = None, today: datetime.date | None = None) -> int:
     """Store every row of one source (or of all) again. Returns the rows written."""
     today = today or datetime.date.today()

@@ -121,4 +121,5 @@ SOURCE = Source(
     rebuild=rebuild,
     describe=describe,
     link=link,
+    subjects={**dict.fromkeys(LETTER_KINDS, "transfers.Letter"), NO_CONTACT: "transfers.Floating"},
 )

@@ -10,13 +10,17 @@ class Command(BaseCommand):
     help = (
         "Build a deterministic demo dataset (a city's organs: 629 organizations, about "
         "10,000 members) and one login per role. --large builds 320,000 members in 15,001 "
-        "organizations for benchmarks."
+        "organizations for benchmarks; --scale N that N times over (the database copies it)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--large", action="store_true", help="320,000 members, 15,001 organizations"
         )
+        parser.add_argument(
+            "--scale", type=int, default=1,
+            help="N times the large dataset (N = 10: 3.2 million people), at most 50",
+        )  # fmt: skip
         parser.add_argument("--members", type=int, help="number of members (overrides the preset)")
         parser.add_argument(
             "--branches", type=int, help="number of branches (overrides the preset)"
@@ -25,7 +29,8 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="do nothing when organizations exist"
         )
 
-    def handle(self, *args, large=False, members=None, branches=None, if_empty=False, **options):
+    def handle(self, *args, large=False, scale=1, members=None, branches=None, if_empty=False,
+               **options):  # fmt: skip
         if Organization.objects.exists():
             if if_empty:
                 self.stdout.write("Data already present; demo data not loaded.")
@@ -33,7 +38,9 @@ class Command(BaseCommand):
             raise CommandError(
                 "The database already has organizations; seed_demo needs an empty one."
             )
-        size = Size(**vars(LARGE)) if large else Size()
+        if not 1 <= scale <= 50:
+            raise CommandError("--scale must be between 1 and 50.")
+        size = Size(**vars(LARGE)) if large or scale > 1 else Size()
         if members is not None:
             if members < 1:
                 raise CommandError("--members must be positive.")
@@ -43,7 +50,7 @@ class Command(BaseCommand):
                 raise CommandError("--branches must be at least 2.")
             size.branches = branches
         started = time.perf_counter()
-        result = demo_build(size)
+        result = demo_build(size, scale=scale)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Built {result['organizations']} organizations and {result['members']} people "
