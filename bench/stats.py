@@ -100,7 +100,7 @@ def exports() -> None:
                         ("roster", "roster export, everyone")):  # fmt: skip
         child = subprocess.Popen([sys.executable, __file__, "--export", kind],
                                  stdout=subprocess.PIPE, text=True, env=os.environ,
-                                 cwd=Path(__file__).parent)  # fmt: skip
+                                 cwd=Path(__file__).parent.parent)  # fmt: skip
         result, _errors = child.communicate()
         print(f"{label:<40} {result.strip()}")
 
