@@ -65,7 +65,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     year = _figures_year()
     figures = development_figures(org, year)
     plan = DevelopmentPlan.objects.filter(organization=org, year=year).first()
-    columns = progress.board(members)
+    columns = progress.board(members, progress.stage_counts(org))
     page, cards = (
         progress.stage_cards(members, stage, request.GET.get("page")) if stage else (None, [])
     )
@@ -81,7 +81,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
             "cards": cards,
             "query": f"stage={stage}",
             "columns": columns,
-            "by_child": _child_rows(progress.stage_counts_by_child(org, members)),
+            "by_child": _child_rows(progress.stage_counts_by_child(org)),
             "can_write": can_write,
             "year": year,
             "figures": figures,

@@ -220,7 +220,8 @@ class IdNumberDisclosure(models.Model):
 
 
 class OrganizationTally(models.Model):
-    """Party members held directly by one organization, kept by members/services.py.
+    """People held directly by one organization, by status, kept by members/services.py: the
+    party members, and those in the development procedure (the board's columns).
 
     Subtree figures are then a sum over the closure table (at most one row per organization)
     instead of a scan of every member: the whole-city page stays fast at 320,000 members.
@@ -235,6 +236,9 @@ class OrganizationTally(models.Model):
     )
     full = models.PositiveIntegerField(default=0)
     probationary = models.PositiveIntegerField(default=0)
+    applicant = models.PositiveIntegerField(default=0)
+    activist = models.PositiveIntegerField(default=0)
+    target = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.organization_id}: {self.full} + {self.probationary}"

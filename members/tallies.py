@@ -3,12 +3,17 @@
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 
 from .choices import Status
 from .models import Member, OrganizationTally
 
-_COLUMN = {Status.FULL: "full", Status.PROBATIONARY: "probationary"}
+# The statuses counted, and their column.
+_COLUMN = {
+    Status.FULL: "full", Status.PROBATIONARY: "probationary",
+    Status.APPLICANT: "applicant", Status.ACTIVIST: "activist", Status.TARGET: "target",
+}  # fmt: skip
+TALLIED = list(_COLUMN)
 
 
 def tally_add(*, organization_id: int, status: str, delta: int) -> None:
@@ -33,30 +38,57 @@ def tally_add_many(pairs: list[tuple[int, str]]) -> None:
         tally_add(organization_id=organization_id, status=status, delta=n)
 
 
-def live_counts() -> dict[int, tuple[int, int]]:
-    """(full, probationary) by organization, counted from the member rows themselves."""
+def live_counts() -> dict[int, tuple[int, ...]]:
+    """Counts by organization (in the order of TALLIED), from the member rows themselves."""
     rows = (
-        Member.objects.party_members()
+        Member.objects.filter(status__in=TALLIED)
         .values("organization_id")
-        .annotate(
-            full=Count("id", filter=Q(status=Status.FULL)),
-            probationary=Count("id", filter=Q(status=Status.PROBATIONARY)),
-        )
+        .annotate(**{_COLUMN[s]: Count("id", filter=Q(status=s)) for s in TALLIED})
         .order_by()
     )
-    return {r["organization_id"]: (r["full"], r["probationary"]) for r in rows}
+    return {r["organization_id"]: tuple(r[_COLUMN[s]] for s in TALLIED) for r in rows}
+
+
+def kept_counts() -> dict[int, tuple[int, ...]]:
+    """The kept counts of the organizations holding anyone, as live_counts gives them."""
+    columns = [_COLUMN[s] for s in TALLIED]
+    return {
+        row[0]: tuple(row[1:])
+        for row in OrganizationTally.objects.values_list("organization_id", *columns)
+        if any(row[1:])
+    }
 
 
 @transaction.atomic
 def tally_rebuild() -> int:
-    """Recompute every count from the registry; returns how many organizations hold members."""
+    """Recompute every count from the registry; returns how many organizations hold anyone."""
     from organizations.models import Organization
 
     counts = live_counts()
     OrganizationTally.objects.all().delete()
-    tallies = []
-    for pk in Organization.objects.values_list("pk", flat=True):
-        full, probationary = counts.get(pk, (0, 0))
-        tallies.append(OrganizationTally(organization_id=pk, full=full, probationary=probationary))
+    zeros = (0,) * len(TALLIED)
+    tallies = [
+        OrganizationTally(organization_id=pk, **dict(zip(
+            [_COLUMN[s] for s in TALLIED], counts.get(pk, zeros), strict=True
+        )))
+        for pk in Organization.objects.values_list("pk", flat=True)
+    ]  # fmt: skip
     OrganizationTally.objects.bulk_create(tallies, batch_size=5000)
     return len(counts)
+
+
+def subtree_tallies(ancestor_ids: list[int]) -> dict[int, dict[str, int]]:
+    """For each of the organizations: everyone counted in its subtree, by status, summed
+    from the kept counts over the closure table (one row per organization below)."""
+    key = "organization__ancestor_links__ancestor_id"
+    sums = {f"n_{_COLUMN[s]}": Sum(_COLUMN[s]) for s in TALLIED}
+    rows = (
+        OrganizationTally.objects.filter(**{f"{key}__in": ancestor_ids})
+        .values_list(key)
+        .annotate(**sums)
+        .order_by()
+    )
+    result = {pk: dict.fromkeys(map(str, TALLIED), 0) for pk in ancestor_ids}
+    for pk, *counts in rows:
+        result[pk] = {str(s): int(n or 0) for s, n in zip(TALLIED, counts, strict=True)}
+    return result

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from development.figures import development_figures
 from members.choices import Education, Event, Gender, Status
-from members.models import Member, MembershipRecord
+from members.models import Member, MembershipRecord, age_on
 from partybuild.numbers import percent
 
 from .factories import id_number
@@ -95,3 +95,23 @@ def test_only_committee_staff_of_the_subtree_set_plans(client, cast, tree):
     client.force_login(cast.paul)
     assert client.get(reverse("development:plan_edit", args=[tree.p2.pk])).status_code == 404
     assert client.get(reverse("development:plan_edit", args=[tree.b1.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_35_and_under_is_the_age_on_the_day_of_admission(tree):
+    """The database's count of the young agrees with members.models.age_on at the edges:
+    35 on the day (counted), the day before the 36th birthday (counted), on it (not), and a
+    29 February birthday in a common year."""
+    on = D(2025, 6, 15)
+    births = [D(1990, 6, 15), D(1989, 6, 16), D(1989, 6, 15), D(1989, 7, 1), D(1988, 2, 29)]
+    for i, birth in enumerate(births):
+        admit(tree.b1, i, woman=False, young=False, college=False, on=on)
+        Member.objects.filter(name=f"新党员{i}").update(birth_date=birth)
+    ages = [age_on(birth, on) for birth in births]
+    assert ages == [35, 35, 36, 35, 37]
+    assert development_figures(tree.w, 2025).young == sum(age <= 35 for age in ages) == 3
+    march = D(2024, 2, 28)  # born 29 February 1988: still 35 the day before the birthday
+    admit(tree.b2, 10, woman=False, young=False, college=False, on=march)
+    Member.objects.filter(name="新党员10").update(birth_date=D(1988, 2, 29))
+    assert age_on(D(1988, 2, 29), march) == 35
+    assert development_figures(tree.w, 2024).young == 1

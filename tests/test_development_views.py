@@ -231,7 +231,7 @@ def test_committee_board_counts_stages_per_child(client, cast, tree, applicants)
 
     make_member(tree.b3, status=Status.ACTIVIST, joined_on=None)
     make_member(tree.b3, status=Status.PROBATIONARY)
-    rows = stage_counts_by_child(tree.p1, Member.objects.all())
+    rows = stage_counts_by_child(tree.p1)
     # Columns: applicant, activist, development target, probationary.
     assert [(child.code, counts) for child, counts in rows] == [
         ("G1", [2, 0, 0, 0]),

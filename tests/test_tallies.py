@@ -9,7 +9,7 @@ from members.choices import Status
 from members.models import OrganizationTally
 from members.roster import roster_import
 from members.services import member_change_status, member_leave, member_move
-from members.tallies import live_counts, tally_rebuild
+from members.tallies import kept_counts, live_counts, tally_rebuild
 from organizations.health import direct_counts, subtree_counts
 from organizations.models import Organization
 
@@ -19,20 +19,13 @@ from .test_roster import roster_row, workbook_bytes
 D = datetime.date
 
 
-def kept_counts() -> dict[int, tuple[int, int]]:
-    return {
-        t.organization_id: (t.full, t.probationary)
-        for t in OrganizationTally.objects.all()
-        if t.full or t.probationary
-    }
-
-
 @pytest.mark.django_db
 def test_every_service_keeps_the_counts_equal_to_the_registry(tree):
     a = make_member(tree.b1, status=Status.ACTIVIST, joined_on=None)
     b = make_member(tree.b1, status=Status.PROBATIONARY)
     c = make_member(tree.b2)
     assert kept_counts() == live_counts()
+    assert kept_counts()[tree.b1.pk] == (0, 1, 0, 1, 0)  # full, probationary, … activist, …
     member_change_status(member=a, status=Status.TARGET, on=D(2024, 1, 1))
     member_change_status(member=a, status=Status.PROBATIONARY, on=D(2024, 6, 1))
     member_change_status(member=b, status=Status.FULL, on=D(2024, 6, 1))
@@ -45,7 +38,7 @@ def test_every_service_keeps_the_counts_equal_to_the_registry(tree):
         organizations=Organization.objects.all(),
     )
     assert kept_counts() == live_counts()
-    assert kept_counts()[tree.b3.pk] == (4, 0)
+    assert kept_counts()[tree.b3.pk] == (4, 0, 0, 0, 0)
 
 
 @pytest.mark.django_db
@@ -53,7 +46,7 @@ def test_a_refused_change_leaves_the_counts_alone(tree):
     m = make_member(tree.b1, since=D(2020, 1, 1))
     with pytest.raises(Exception):  # noqa: B017 - any refusal
         member_move(member=m, organization=tree.b2, on=D(2019, 1, 1))
-    assert kept_counts() == live_counts() == {tree.b1.pk: (1, 0)}
+    assert kept_counts() == live_counts() == {tree.b1.pk: (1, 0, 0, 0, 0)}
 
 
 @pytest.mark.django_db
