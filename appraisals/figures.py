@@ -70,6 +70,16 @@ class AppraisalFigures:
             for (kind, outcome), n in ordered
         ]
 
+    def __add__(self, other: "AppraisalFigures") -> "AppraisalFigures":
+        """The figures of two disjoint sets of sheets together."""
+        counts = ("organizations", "sheets", "approved_sheets", "should", "took_part",
+                  "exempted")  # fmt: skip
+        return AppraisalFigures(
+            **{name: getattr(self, name) + getattr(other, name) for name in counts},
+            grades=_add(self.grades, other.grades),
+            dispositions=_add(self.dispositions, other.dispositions),
+        )
+
     def grade_share(self, grade: str) -> Decimal | None:
         return next(share for g, _label, _n, share in self.grade_rows if g == grade)
 
@@ -160,32 +170,43 @@ def figures_by_organization(
     return _figures([o.pk for o in organizations], campaign=campaign)
 
 
+def own_figures(campaign: Campaign, organization: Organization) -> AppraisalFigures:
+    """Figures of the organization's own sheet in the campaign (not its subtree's)."""
+    own = _figures([organization.pk], key="organization_id", campaign=campaign)
+    return own[organization.pk]
+
+
+def _add(a: dict, b: dict) -> dict:
+    return {key: a.get(key, 0) + b.get(key, 0) for key in a.keys() | b.keys()}
+
+
 def figures_by_year(year: int, organization_ids) -> dict[int, AppraisalFigures]:
     """Figures of each organization's subtree in the year, whichever campaigns cover it.
     `organization_ids` may be a list or a subquery of ids."""
     return _figures(organization_ids, year=year)
 
 
-def _figures(ids, **sheets) -> dict[int, AppraisalFigures]:
+def _figures(ids, key: str = SHEET_ANCESTOR, **sheets) -> dict[int, AppraisalFigures]:
     """Sheets are counted once, at their approval; the subtree adds the sheets of its
-    organizations up (never the entries: 300,000 of them in a city)."""
-    subtrees = {**sheets, f"{SHEET_ANCESTOR}__in": ids}
+    organizations up (never the entries: 300,000 of them in a city). By the organizations
+    `key` leads to: the ancestors (subtrees) or the sheets' own organization."""
+    subtrees = {**sheets, f"{key}__in": ids}
     approved = {**subtrees, "status": SheetStatus.APPROVED}
-    rows = Sheet.objects.filter(**subtrees).values(SHEET_ANCESTOR).annotate(**_sheet_sums())
+    rows = Sheet.objects.filter(**subtrees).values(key).annotate(**_sheet_sums())
     dispositions: dict[int, dict] = {}
     for row in (
         Disposition.objects.filter(**{f"entry__sheet__{k}": v for k, v in approved.items()})
-        .values(f"entry__sheet__{SHEET_ANCESTOR}", "kind", "outcome")
+        .values(f"entry__sheet__{key}", "kind", "outcome")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        key = (row["kind"], row["outcome"])
-        dispositions.setdefault(row[f"entry__sheet__{SHEET_ANCESTOR}"], {})[key] = row["n"]
+        pair = (row["kind"], row["outcome"])
+        dispositions.setdefault(row[f"entry__sheet__{key}"], {})[pair] = row["n"]
     result: dict[int, AppraisalFigures] = defaultdict(AppraisalFigures)
     if isinstance(ids, list):
         result.update({pk: AppraisalFigures() for pk in ids})
     for row in rows.order_by():
-        pk = row[SHEET_ANCESTOR]
+        pk = row[key]
         result[pk] = AppraisalFigures(
             sheets=row["sheets"], approved_sheets=row["approved_sheets"],
             organizations=row["organizations"], should=row["should"] or 0,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from appraisals.figures import figures_for
 from appraisals.models import Campaign, Entry, Grade, Sheet, SheetStatus
 from appraisals.services import campaign_open
 from partybuild.models import Job
@@ -294,6 +295,11 @@ def test_city_campaign_lists_each_party_committee_with_its_subtree_figures(clien
     assert reverse("appraisals:sheet_edit", args=[b3_sheet.pk]) in child_row(page, "B3")
     assert cells(child_row(page, "B3"))[1:4] == ["0/1", "0", "0"]
     assert f'<a href="?organization={tree.w.pk}" data-testid="up">' in page
+    # The page's totals (its children's and its own sheets, summed) equal the subtree's
+    # figures counted through the closure table, at every level.
+    for org in (tree.w, tree.p1, tree.g1, tree.b1):
+        shown = client.get(url, {"organization": org.pk}).context["figures"]
+        assert shown == figures_for(campaign, org), org.code
     # Paul of P1 sees his own committee's children only, and no way up
     client.force_login(cast.paul)
     page = client.get(url).content.decode()
