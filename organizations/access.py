@@ -67,6 +67,12 @@ def _everything() -> QuerySet[Organization]:
     return organizations
 
 
+def is_everything(organizations: QuerySet[Organization]) -> bool:
+    """Whether the organizations (of visible_organizations) are every one: a query scoped by
+    them then needs no condition at all."""
+    return getattr(organizations, "everything", False)
+
+
 def _holds_the_whole_tree(user, role: UserRole) -> bool:
     """The role's organization is the top of the only tree: its subtree is everything.
     Asked once per request and binding (cached on the user object)."""
@@ -114,7 +120,7 @@ def scope_roots(user) -> QuerySet[Organization]:
 
 
 def _filter(qs: QuerySet, organizations: QuerySet[Organization], via: str) -> QuerySet:
-    if getattr(organizations, "everything", False):
+    if is_everything(organizations):
         return qs
     if via == "self":
         return qs.filter(pk__in=organizations.values("pk"))
@@ -138,7 +144,7 @@ def in_subtree(qs: QuerySet, user, organization: Organization, *, via: str = "or
     subtree itself is the scope: one closure lookup, not the scope's and the subtree's.
     """
     visible = visible_organizations(user)
-    everything = getattr(visible, "everything", False)
+    everything = is_everything(visible)
     if not everything and not visible.filter(pk=organization.pk).exists():
         return qs.none()
     below = OrganizationClosure.objects.filter(ancestor=organization).values("descendant_id")
@@ -149,7 +155,7 @@ def scoped_either(qs: QuerySet, user, *vias: str, write: bool = False) -> QueryS
     """Objects with several owning organizations (a transfer letter: its sender and its
     receiver) of which the user may read (or change) at least one."""
     organizations = writable_organizations(user) if write else visible_organizations(user)
-    if getattr(organizations, "everything", False):
+    if is_everything(organizations):
         return qs
     condition = Q()
     for via in vias:

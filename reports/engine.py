@@ -195,11 +195,15 @@ def compute_part(run_id: int, scope: Scope) -> int:
 
 
 def _room_to_count() -> None:
-    """Memory for the part's groupings (PostgreSQL's 4 MB default spills the scan of 300,000
-    members, 40 counts each, to disk), for this transaction only."""
+    """Memory for the part's groupings, for this transaction only: PostgreSQL's 4 MB default
+    spills the scan of 300,000 members, 40 counts each, to disk, and at 3 million members
+    even 64 MB does (31 s against 23 s with 256 MB). No JIT compilation: at 3 million
+    members the planner's costs call for an optimized compile of the 40 counts that takes
+    6.6 s and saves nothing."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL jit = off")
 
 
 @dataclass
