@@ -18,7 +18,7 @@ from organizations import access
 from organizations.models import Organization, OrganizationClosure
 from partybuild.dates import year_asked
 from partybuild.forms import service_form_page
-from partybuild.statistics import snapshot_counts
+from partybuild.statistics import LIVE_COUNT_LIMIT, recent_counts
 
 from . import services
 from .forms import ActivityForm, EndForm, EvaluationForm, ReportForm
@@ -90,9 +90,6 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 # Above this many party members in the subtree, the two counts come from the statistics
 # (the same columns): counting them live took 460 and 270 ms for a city of 287,000.
-LIVE_COUNT_LIMIT = 20_000
-
-
 def _counted_recently(org: Organization, today) -> tuple[int, int, datetime.date] | None:
     """(in service, reported, as of) of a large subtree from the statistics of today or
     yesterday (the night's run comes after midnight), or None: small subtrees, and days
@@ -102,11 +99,11 @@ def _counted_recently(org: Organization, today) -> tuple[int, int, datetime.date
     )["n"]
     if not members or members <= LIVE_COUNT_LIMIT:
         return None
-    figures = snapshot_counts([org.pk], today, ["comm_in_service", "comm_reported"])
-    if figures is None or (today - figures[0]).days > 1 or org.pk not in figures[1]:
+    figures = recent_counts(org.pk, today, ["comm_in_service", "comm_reported"])
+    if figures is None:
         return None
-    row = figures[1][org.pk]
-    return row["comm_in_service"], row["comm_reported"], figures[0]
+    as_of, row = figures
+    return row["comm_in_service"], row["comm_reported"], as_of
 
 
 @login_required

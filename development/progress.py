@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from members.choices import Status
 from members.models import Member
-from members.tallies import subtree_tallies
+from members.tallies import own_tallies, subtree_tallies
 from organizations.models import Policy
 from reminders.models import Reminder
 
@@ -81,17 +81,20 @@ def stage_cards(members: QuerySet[Member], status: str, page_number) -> tuple:
     return page, [Card(m, list(m.dues)) for m in page.object_list]
 
 
-def stage_counts(organization) -> dict[str, int]:
-    """People in each stage in the organization's subtree, from the kept counts."""
-    return subtree_tallies([organization.pk])[organization.pk]
-
-
-def stage_counts_by_child(organization) -> list[tuple]:
-    """For each child organization: people in each stage of its subtree, from the kept
-    counts (one row per organization below, not one per person: 40 ms less for the city)."""
-    children = list(organization.children.filter(status="active").in_tree_order())
-    counts = subtree_tallies([c.pk for c in children])
-    return [(child, [counts[child.pk][s] for s in BOARD_STATUSES]) for child in children]
+def stage_counts(organization) -> tuple[dict[str, int], list[tuple]]:
+    """People by status in the organization's subtree (the board's stages and the party
+    members), and each active child's row of stages: from the kept counts, the children's
+    subtrees summed over the closure table and the organization's own added to them (one
+    row per organization below, not one per person, and the subtree not joined twice)."""
+    children = list(organization.children.in_tree_order())
+    below = subtree_tallies([c.pk for c in children])
+    total = own_tallies(organization.pk)
+    for counts in below.values():
+        for status, n in counts.items():
+            total[status] += n
+    rows = [(child, [below[child.pk][s] for s in BOARD_STATUSES])
+            for child in children if child.status == "active"]  # fmt: skip
+    return total, rows
 
 
 # The five stages of the procedure and their steps in order (domain.md section 2); step 21,

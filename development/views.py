@@ -24,9 +24,10 @@ from partybuild.forms import add_service_errors, form_page
 from partybuild.imports import import_page
 from partybuild.links import url_with_pk
 from partybuild.models import Action
+from partybuild.statistics import LIVE_COUNT_LIMIT, recent_counts
 
 from . import progress, reminders, services, tasks, workdays
-from .figures import PlanProgress, development_figures
+from .figures import DevelopmentFigures, PlanProgress, development_figures
 from .forms import (
     ApplicantForm,
     BoardFilterForm,
@@ -63,9 +64,10 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     members = access.in_subtree(Member.objects, request.user, org)
     can_write = access.writable_organizations(request.user).filter(pk=org.pk).exists()
     year = _figures_year()
-    figures = development_figures(org, year)
+    counts, by_child = progress.stage_counts(org)
+    figures, counted_on = _year_figures(org, year, counts)
     plan = DevelopmentPlan.objects.filter(organization=org, year=year).first()
-    columns = progress.board(members, progress.stage_counts(org))
+    columns = progress.board(members, counts)
     page, cards = (
         progress.stage_cards(members, stage, request.GET.get("page")) if stage else (None, [])
     )
@@ -81,14 +83,35 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
             "cards": cards,
             "query": f"stage={stage}",
             "columns": columns,
-            "by_child": _child_rows(progress.stage_counts_by_child(org)),
+            "by_child": _child_rows(by_child),
             "can_write": can_write,
             "year": year,
             "figures": figures,
+            "counted_on": counted_on,
             "progress": PlanProgress(plan, figures) if plan else None,
             "can_plan": can_write and access.can_manage_tree(request.user),
         },
     )
+
+
+# The statistics' columns of the year's admissions, by the figures' field they give.
+DEVELOPMENT_COLUMNS = {"developed": "dev_total", "women": "dev_women",
+                       "minorities": "dev_minority", "young": "dev_young",
+                       "college": "dev_college"}  # fmt: skip
+
+
+def _year_figures(org: Organization, year: int, counts: dict[str, int]):
+    """(figures, as of): this year's admissions in the subtree, counted live, or for a large
+    subtree (a city's 9,000 admissions) from the statistics of today or yesterday."""
+    today = timezone.localdate()
+    members = counts[Status.FULL] + counts[Status.PROBATIONARY]
+    if year == today.year and members > LIVE_COUNT_LIMIT:
+        recent = recent_counts(org.pk, today, list(DEVELOPMENT_COLUMNS.values()))
+        if recent is not None:
+            as_of, row = recent
+            figures = {field: row[column] for field, column in DEVELOPMENT_COLUMNS.items()}
+            return DevelopmentFigures(**figures), as_of
+    return development_figures(org, year), None
 
 
 def _child_rows(counts_by_child: list[tuple]) -> list[tuple[str, str, str]]:

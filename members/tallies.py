@@ -77,6 +77,14 @@ def tally_rebuild() -> int:
     return len(counts)
 
 
+def own_tallies(organization_id: int) -> dict[str, int]:
+    """The organization's own kept counts, by status."""
+    columns = [_COLUMN[s] for s in TALLIED]
+    row = OrganizationTally.objects.filter(organization_id=organization_id).values_list(*columns)
+    counts = row.first() or (0,) * len(TALLIED)
+    return {str(s): int(n) for s, n in zip(TALLIED, counts, strict=True)}
+
+
 def subtree_tallies(ancestor_ids: list[int]) -> dict[int, dict[str, int]]:
     """For each of the organizations: everyone counted in its subtree, by status, summed
     from the kept counts over the closure table (one row per organization below)."""

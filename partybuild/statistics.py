@@ -54,6 +54,20 @@ def provide_snapshot_reader(reader) -> None:
     _snapshot_reader = reader
 
 
+# Subtrees with more party members than this show some figures from the statistics of today
+# or yesterday rather than counting them live (a city's 300,000 members on every visit).
+LIVE_COUNT_LIMIT = 20_000
+
+
+def recent_counts(organization_id: int, day, names: list[str]):
+    """(as of, {column: subtree count}) of one organization from the statistics of the day or
+    the day before (the night's run comes after midnight), or None when there are none."""
+    figures = snapshot_counts([organization_id], day, names)
+    if figures is None or (day - figures[0]).days > 1 or organization_id not in figures[1]:
+        return None
+    return figures[0], figures[1][organization_id]
+
+
 def snapshot_counts(organization_ids: list[int], day, names: list[str]):
     """(as of, {organization id: {column: subtree count}}) from the newest current snapshot
     of the day's year up to the day, or None when there is none."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from development.figures import count_admissions
@@ -428,29 +428,49 @@ def _written_below(snapshot: Snapshot, tops: list[Organization]) -> dict[int, Co
 
 
 def _roll_up(snapshot: Snapshot) -> None:
-    """Every subtree's figures: the own rows of all its organizations, summed through the
-    closure table in one statement (and likewise the ethnic groups)."""
+    """Every subtree's figures, level by level from the deepest: an organization's subtree
+    is its own row plus its children's subtree rows (and likewise the ethnic groups).
+
+    Each row is summed once, into its parent, instead of once per ancestor through the
+    closure table: at 150,000 organizations the closure join's 600,000 rows of 160 counts,
+    grouped in one hash table, took 16 s; summing level by level a few.
+    """
+    deepest = Organization.objects.aggregate(d=Max("depth"))["d"] or 0
+    with connection.cursor() as cursor:
+        for depth in range(deepest, -1, -1):
+            _roll_up_level(cursor, snapshot.pk, depth)
+
+
+def _roll_up_level(cursor, snapshot_id: int, depth: int) -> None:
     quoted = [connection.ops.quote_name(name) for name in COLUMN_NAMES]  # "full" is reserved
     columns = ", ".join(quoted)
-    sums = ", ".join(f"SUM(d.{name})" for name in quoted)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO reports_figures (snapshot_id, organization_id, subtree, {columns}) "
-            f"SELECT %s, c.ancestor_id, %s, {sums} "
-            "FROM organizations_organizationclosure c JOIN reports_figures d "
-            "ON d.organization_id = c.descendant_id AND d.snapshot_id = %s AND d.subtree = %s "
-            "GROUP BY c.ancestor_id",
-            [snapshot.pk, True, snapshot.pk, False],
-        )
-        cursor.execute(
-            "INSERT INTO reports_ethnicgroupcount "
-            "(snapshot_id, organization_id, subtree, ethnicity, count) "
-            "SELECT %s, c.ancestor_id, %s, d.ethnicity, SUM(d.count) "
-            "FROM organizations_organizationclosure c JOIN reports_ethnicgroupcount d "
-            "ON d.organization_id = c.descendant_id AND d.snapshot_id = %s AND d.subtree = %s "
-            "GROUP BY c.ancestor_id, d.ethnicity",
-            [snapshot.pk, True, snapshot.pk, False],
-        )
+    totals = ", ".join(f"own.{name} + COALESCE(kids.{name}, 0)" for name in quoted)
+    sums = ", ".join(f"SUM(f.{name}) AS {name}" for name in quoted)
+    cursor.execute(
+        f"INSERT INTO reports_figures (snapshot_id, organization_id, subtree, {columns}) "
+        f"SELECT %s, o.id, %s, {totals} FROM organizations_organization o "
+        "JOIN reports_figures own ON own.organization_id = o.id AND own.snapshot_id = %s "
+        "AND own.subtree = %s "
+        f"LEFT JOIN (SELECT c.parent_id, {sums} FROM reports_figures f "
+        "JOIN organizations_organization c ON c.id = f.organization_id "
+        "WHERE f.snapshot_id = %s AND f.subtree = %s AND c.depth = %s GROUP BY c.parent_id"
+        ") kids ON kids.parent_id = o.id WHERE o.depth = %s",
+        [snapshot_id, True, snapshot_id, False, snapshot_id, True, depth + 1, depth],
+    )
+    cursor.execute(
+        "INSERT INTO reports_ethnicgroupcount "
+        "(snapshot_id, organization_id, subtree, ethnicity, count) "
+        "SELECT %s, t.organization_id, %s, t.ethnicity, SUM(t.count) FROM ("
+        " SELECT d.organization_id, d.ethnicity, d.count FROM reports_ethnicgroupcount d"
+        " JOIN organizations_organization o ON o.id = d.organization_id"
+        " WHERE d.snapshot_id = %s AND d.subtree = %s AND o.depth = %s"
+        " UNION ALL"
+        " SELECT c.parent_id, d.ethnicity, d.count FROM reports_ethnicgroupcount d"
+        " JOIN organizations_organization c ON c.id = d.organization_id"
+        " WHERE d.snapshot_id = %s AND d.subtree = %s AND c.depth = %s"
+        ") t GROUP BY t.organization_id, t.ethnicity",
+        [snapshot_id, True, snapshot_id, False, depth, snapshot_id, True, depth + 1],
+    )
 
 
 def _make_current(snapshot: Snapshot) -> None:

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from development.models import Approval, Step, StepKind
 from development.services import step_record
@@ -227,16 +228,17 @@ def test_meeting_by_names_sixteen_should_attend(client, cast, tree, applicants, 
 
 @pytest.mark.django_db
 def test_committee_board_counts_stages_per_child(client, cast, tree, applicants):
-    from development.progress import stage_counts_by_child
+    from development.progress import stage_counts
 
     make_member(tree.b3, status=Status.ACTIVIST, joined_on=None)
     make_member(tree.b3, status=Status.PROBATIONARY)
-    rows = stage_counts_by_child(tree.p1)
+    total, rows = stage_counts(tree.p1)
     # Columns: applicant, activist, development target, probationary.
     assert [(child.code, counts) for child, counts in rows] == [
         ("G1", [2, 0, 0, 0]),
         ("B3", [0, 1, 0, 1]),
     ]
+    assert [total[s] for s in ("applicant", "activist", "target", "probationary")] == [2, 1, 0, 1]
     client.force_login(cast.paul)
     page = client.get(reverse("development:board", args=[tree.p1.pk])).content.decode()
     assert 'data-testid="by-child"' in page and "第三党支部" in page
@@ -303,3 +305,33 @@ def test_the_rules_page_groups_its_settings_and_the_calendar_says_what_it_covers
     calendar = client.get(reverse("development:calendar_days")).content.decode()
     assert "2027 年的节假日和调休上班日尚未录入" not in calendar
     assert "本页已录入： 2027." in calendar
+
+
+@pytest.mark.django_db
+def test_a_large_subtree_board_shows_the_years_admissions_from_todays_statistics(
+    client, cast, tree, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Above the live-count limit the board reads the year's admissions from the statistics
+    of today or yesterday, says so, and they equal the live count; with no recent figures it
+    counts live."""
+    from development import views
+    from reports.tasks import request_recompute
+
+    from .test_development_figures import admit
+
+    today = timezone.localdate()
+    for i in range(5):
+        admit(tree.b1 if i % 2 else tree.b4, i, woman=i < 2, young=i < 3, college=i < 4,
+              on=today.replace(month=1, day=2))  # fmt: skip
+    monkeypatch.setattr(views, "LIVE_COUNT_LIMIT", -1)  # admit() keeps no tallies
+    client.force_login(cast.wendy)
+    url = reverse("development:board", args=[tree.w.pk])
+    live = client.get(url)
+    assert live.context["counted_on"] is None  # no statistics yet: counted live
+    with django_capture_on_commit_callbacks(execute=True):
+        request_recompute()
+    counted = client.get(url)
+    assert counted.context["counted_on"] == today
+    assert 'data-testid="from-statistics"' in counted.content.decode()
+    assert counted.context["figures"] == live.context["figures"]
+    assert (live.context["figures"].developed, live.context["figures"].women) == (5, 2)
