@@ -413,6 +413,7 @@ def _refresh_planner_statistics() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE reports_figures (snapshot_id, subtree, organization_id)")
+        cursor.execute("ANALYZE reports_ethnicgroupcount (snapshot_id, subtree, organization_id)")
 
 
 def _written_below(snapshot: Snapshot, tops: list[Organization]) -> dict[int, Counts]:
@@ -438,6 +439,7 @@ def _roll_up(snapshot: Snapshot) -> None:
     deepest = Organization.objects.aggregate(d=Max("depth"))["d"] or 0
     with connection.cursor() as cursor:
         for depth in range(deepest, -1, -1):
+            _refresh_planner_statistics()  # else each level is planned for one row: 100 s
             _roll_up_level(cursor, snapshot.pk, depth)
 
 
