@@ -40,22 +40,49 @@ start_redis() {
 replica_online() { pg_lsclusters -h | grep -q "^$PG_VERSION *replica.*online"; }
 
 # A streaming standby made with pg_basebackup from the running primary, once; then started.
+# A standby left stopped while the primary wrote much (a benchmark dataset) may need WAL the
+# primary has since recycled: it never catches up, so it is made again.
 start_replica() {
   su postgres -c "psql -q -v ON_ERROR_STOP=1" <<'SQL'
 DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname='replicator')
   THEN CREATE ROLE replicator LOGIN REPLICATION PASSWORD 'replicator'; END IF; END$$;
 SQL
-  if ! pg_lsclusters -h | grep -q "^$PG_VERSION *replica"; then
-    pg_createcluster "$PG_VERSION" replica -p "$REPLICA_PORT" >/dev/null
-    rm -rf "$REPLICA_DATA"
-    su postgres -c "PGPASSWORD=replicator pg_basebackup -h 127.0.0.1 -p 5432 -U replicator \
-      -D $REPLICA_DATA -X stream -R -c fast"
+  pg_lsclusters -h | grep -q "^$PG_VERSION *replica" || make_replica
+  run_replica
+  if ! replica_streaming; then
+    echo "The replica cannot catch up with the primary: making it again." >&2
+    pg_ctlcluster "$PG_VERSION" replica stop -m fast || true
+    pg_dropcluster "$PG_VERSION" replica
+    make_replica
+    run_replica
+    replica_streaming || { echo "The replica does not stream." >&2; exit 1; }
   fi
+}
+
+make_replica() {
+  pg_createcluster "$PG_VERSION" replica -p "$REPLICA_PORT" >/dev/null
+  rm -rf "$REPLICA_DATA"
+  su postgres -c "PGPASSWORD=replicator pg_basebackup -h 127.0.0.1 -p 5432 -U replicator \
+    -D $REPLICA_DATA -X stream -R -c fast"
+}
+
+run_replica() {
   if ! replica_online; then
     pg_ctlcluster "$PG_VERSION" replica start -- -o "-c listen_addresses=127.0.0.1"
     touch "$run/started-replica"
   fi
   pg_isready -h 127.0.0.1 -p "$REPLICA_PORT" -t 30 >/dev/null
+}
+
+# Whether the standby receives the primary's WAL (within 15 s of starting).
+replica_streaming() {
+  for _ in $(seq 30); do
+    status=$(su postgres -c "psql -p $REPLICA_PORT -tAc \
+      \"SELECT status FROM pg_stat_wal_receiver\"" 2>/dev/null || true)
+    [ "$status" = streaming ] && return 0
+    sleep 0.5
+  done
+  return 1
 }
 
 # For the fallback test: take the replica away and bring it back.
