@@ -14,6 +14,7 @@ _COLUMN = {
     Status.APPLICANT: "applicant", Status.ACTIVIST: "activist", Status.TARGET: "target",
 }  # fmt: skip
 TALLIED = list(_COLUMN)
+COLUMNS = [_COLUMN[s] for s in TALLIED]
 
 
 def tally_add(*, organization_id: int, status: str, delta: int) -> None:
@@ -46,15 +47,14 @@ def live_counts() -> dict[int, tuple[int, ...]]:
         .annotate(**{_COLUMN[s]: Count("id", filter=Q(status=s)) for s in TALLIED})
         .order_by()
     )
-    return {r["organization_id"]: tuple(r[_COLUMN[s]] for s in TALLIED) for r in rows}
+    return {r["organization_id"]: tuple(r[c] for c in COLUMNS) for r in rows}
 
 
 def kept_counts() -> dict[int, tuple[int, ...]]:
     """The kept counts of the organizations holding anyone, as live_counts gives them."""
-    columns = [_COLUMN[s] for s in TALLIED]
     return {
         row[0]: tuple(row[1:])
-        for row in OrganizationTally.objects.values_list("organization_id", *columns)
+        for row in OrganizationTally.objects.values_list("organization_id", *COLUMNS)
         if any(row[1:])
     }
 
@@ -69,7 +69,7 @@ def tally_rebuild() -> int:
     zeros = (0,) * len(TALLIED)
     tallies = [
         OrganizationTally(organization_id=pk, **dict(zip(
-            [_COLUMN[s] for s in TALLIED], counts.get(pk, zeros), strict=True
+            COLUMNS, counts.get(pk, zeros), strict=True
         )))
         for pk in Organization.objects.values_list("pk", flat=True)
     ]  # fmt: skip
@@ -79,8 +79,7 @@ def tally_rebuild() -> int:
 
 def own_tallies(organization_id: int) -> dict[str, int]:
     """The organization's own kept counts, by status."""
-    columns = [_COLUMN[s] for s in TALLIED]
-    row = OrganizationTally.objects.filter(organization_id=organization_id).values_list(*columns)
+    row = OrganizationTally.objects.filter(organization_id=organization_id).values_list(*COLUMNS)
     counts = row.first() or (0,) * len(TALLIED)
     return {str(s): int(n) for s, n in zip(TALLIED, counts, strict=True)}
 
@@ -89,7 +88,7 @@ def subtree_tallies(ancestor_ids: list[int]) -> dict[int, dict[str, int]]:
     """For each of the organizations: everyone counted in its subtree, by status, summed
     from the kept counts over the closure table (one row per organization below)."""
     key = "organization__ancestor_links__ancestor_id"
-    sums = {f"n_{_COLUMN[s]}": Sum(_COLUMN[s]) for s in TALLIED}
+    sums = {f"n_{column}": Sum(column) for column in COLUMNS}
     rows = (
         OrganizationTally.objects.filter(**{f"{key}__in": ancestor_ids})
         .values_list(key)
