@@ -4,7 +4,7 @@ members with six or more consecutive months unpaid without good reason."""
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -31,31 +31,46 @@ OWED_KEYS = {m: f"dues_owed_m{m:02d}" for m in MONTHS}
 PAID_KEYS = {m: f"dues_paid_m{m:02d}" for m in MONTHS}
 
 
-def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Months of the year that have begun by the date; paid means paid by the date."""
-    year = {"month__gte": datetime.date(as_of.year, 1, 1), "month__lte": as_of}
+def queries(as_of: datetime.date, organization_ids: list[int]) -> list:
+    """Owed and paid in the months of the year that have begun by the date, in all and by
+    month; paid means paid by the date. Counted in the database, joined into the figures as
+    they are: from the kept month totals for today (every payment is dated today or
+    earlier), else from the ledger."""
     ids = set(organization_ids)  # a set: handed to the lookup as it is (partybuild.lookups)
-    if as_of >= timezone.localdate():  # every payment is dated today or earlier
-        rows = MonthTotal.objects.filter(organization_id__any_of=ids, **year).values_list(
-            "organization_id", "month", "owed", "paid"
-        )
+    firsts = {m: datetime.date(as_of.year, m, 1) for m in MONTHS if m <= as_of.month}
+    if as_of >= timezone.localdate():
+        rows = MonthTotal.objects.all()
+
+        def owed(month=None):
+            return Sum("owed", filter=Q(month=month) if month else None)
+
+        def paid(month=None):
+            return Sum("paid", filter=Q(month=month) if month else None)
     else:
-        rows = (
-            Due.objects.filter(organization_id__any_of=ids, **year)
-            .values("organization_id", "month")
-            .annotate(owed=fen_sum(), paid=fen_sum(filter=Q(paid_on__lte=as_of)))
-            .order_by().values_list("organization_id", "month", "owed", "paid")
-        )  # fmt: skip
+        rows = Due.objects.all()
+
+        def owed(month=None):
+            return fen_sum(filter=Q(month=month) if month else None)
+
+        def paid(month=None):
+            return fen_sum(filter=Q(paid_on__lte=as_of) & (Q(month=month) if month else Q()))
+
+    by_month = {}
+    for m, first in firsts.items():
+        by_month[OWED_KEYS[m]] = owed(first)
+        by_month[PAID_KEYS[m]] = paid(first)
+    return [
+        rows.filter(organization_id__any_of=ids, month__gte=firsts[1], month__lte=as_of)
+        .values("organization_id")
+        .annotate(dues_owed=owed(), dues_paid=paid(), **by_month)
+        .order_by()
+    ]
+
+
+def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Members six or more consecutive months in arrears without good reason."""
+    ids = set(organization_ids)
     result: dict[int, dict[str, int]] = {}
-    for org_id, month, owed, paid in rows:
-        own = result.get(org_id)
-        if own is None:
-            own = result[org_id] = {"dues_owed": 0, "dues_paid": 0}
-        paid = paid or 0
-        own[OWED_KEYS[month.month]] = owed
-        own[PAID_KEYS[month.month]] = paid
-        own["dues_owed"] += owed
-        own["dues_paid"] += paid
     for row in arrears_where(as_of, organization_id__any_of=ids):
         if row.listed:
             own = result.setdefault(row.organization_id, {})

@@ -30,23 +30,29 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[str, int]]:
-    part = Organization.objects.filter(pk__any_of=organization_ids)  # one value, not 15,000
+def queries(as_of: datetime.date, organization_ids: list[int]) -> list:
+    """The meetings held in the year up to the date, by kind, and their attendance: counted
+    in the database, joined into the figures as they are."""
     held = Meeting.objects.filter(
-        organization_id__any_of=organization_ids, held=True,
+        organization_id__any_of=set(organization_ids), held=True,
         on__gte=datetime.date(as_of.year, 1, 1), on__lte=as_of,
     )  # fmt: skip
     by_kind = {f"mtg_{k.value}": Count("id", filter=Q(kind=k)) for k in KINDS}
-    rows = held.values("organization_id").annotate(
-        **by_kind, mtg_should=Sum(F("should_attend") - F("excluded")), mtg_present=Sum("present")
-    ).order_by()  # fmt: skip
+    return [
+        held.values("organization_id").annotate(
+            **by_kind, mtg_should=Sum(F("should_attend") - F("excluded")),
+            mtg_present=Sum("present"),
+        ).order_by()
+    ]  # fmt: skip
+
+
+def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[str, int]]:
+    """The branches' compliance: required and held periods, in all and by month."""
+    part = Organization.objects.filter(pk__any_of=set(organization_ids))  # one value
     result: dict[int, dict[str, int]] = {}
-    for row in rows:
-        org_id = row.pop("organization_id")
-        result[org_id] = {name: int(n or 0) for name, n in row.items()}
     branches = part.filter(kind__in=BRANCH_KINDS, status="active").values_list("pk", flat=True)
     for org_id, compliance in branch_tallies(list(branches), as_of.year, as_of).items():
-        own = result.setdefault(org_id, {})
+        own = result[org_id] = {}
         own.update(mtg_required=compliance.required, mtg_held=compliance.held)
         for m in range(1, 13):
             own[f"mtg_req_m{m:02d}"] = compliance.required_by_month[m]

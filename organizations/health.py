@@ -130,7 +130,7 @@ def posts_held(org_ids, on: datetime.date) -> tuple[dict[int, int], set[int]]:
     with_secretary: set[int] = set()
     for org_id, post in (
         Position.objects.current(on)
-        .filter(organization_id__in=org_ids)
+        .filter(organization_id__any_of=set(org_ids))  # one value (partybuild.lookups)
         .values_list("organization_id", "post")
     ):
         committee_size[org_id] += 1

@@ -7,6 +7,12 @@ other app adds its own figures by declaring a `statistics` module with:
                                        (money as integer fen, in 64-bit columns: big=True)
     def counts(as_of, organization_ids) -> {organization id: {column name: count}}
                                        each organization's own counts as of the date
+    def queries(as_of, organization_ids) -> [values() queryset]     (optional)
+                                       own counts the database makes: each queryset gives
+                                       organization_id and columns named as in COLUMNS,
+                                       one row per organization; the engine joins it into
+                                       the figures without reading it (counts() then
+                                       returns only what these do not give)
 
 A column that counts party members by a condition gives it as `sql` instead (over the
 record in force `r` and the person `m`, with `params(day)` for its placeholders): the engine
