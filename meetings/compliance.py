@@ -224,15 +224,16 @@ def branch_tallies(
     result = {pk: Compliance(required_by_month=owed_by_all.copy()) for pk in branch_ids}
     if not branch_ids:
         return result
+    ids = set(branch_ids)  # a set: handed to the lookups as it is (partybuild.lookups)
     every_branch = [k for k in frequencies if k not in PER_BRANCH]
-    for org_id, *held in _held_by_end_month(branch_ids, year, day, frequencies, every_branch):
+    for org_id, *held in _held_by_end_month(ids, year, day, frequencies, every_branch):
         tally = result[org_id]
         for month, n in enumerate(held, start=1):
             tally.held_by_month[month] += n
         for month in running:  # held in a period still running: counts already
             tally.required_by_month[month] += held[month - 1]
     per_branch = {k: v for k, v in frequencies.items() if k in PER_BRANCH}
-    _add_per_branch(result, branch_ids, year, day, per_branch)
+    _add_per_branch(result, ids, year, day, per_branch)
     return result
 
 
