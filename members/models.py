@@ -96,7 +96,7 @@ class Member(models.Model):
             # The statistics' minorities by ethnic group: a sixteenth of the registry.
             models.Index(
                 fields=["id", "ethnicity"], condition=~Q(ethnicity=HAN), name="members_minorities"
-            ),  # fmt: skip
+            ),
         ]
 
     def __str__(self) -> str:
