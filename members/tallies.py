@@ -2,8 +2,10 @@
 
 from collections import Counter
 
-from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+
+from partybuild.lookups import any_of_sql
 
 from .choices import Status
 from .models import Member, OrganizationTally
@@ -86,16 +88,21 @@ def own_tallies(organization_id: int) -> dict[str, int]:
 
 def subtree_tallies(ancestor_ids: list[int]) -> dict[int, dict[str, int]]:
     """For each of the organizations: everyone counted in its subtree, by status, summed
-    from the kept counts over the closure table (one row per organization below)."""
-    key = "organization__ancestor_links__ancestor_id"
-    sums = {f"n_{column}": Sum(column) for column in COLUMNS}
-    rows = (
-        OrganizationTally.objects.filter(**{f"{key}__in": ancestor_ids})
-        .values_list(key)
-        .annotate(**sums)
-        .order_by()
-    )
+    from the kept counts over the closure table (one row per organization below). In SQL of
+    its own: the ORM joins the organizations between the closure and the counts (a third
+    of the time of the whole city's 400 children)."""
     result = {pk: dict.fromkeys(map(str, TALLIED), 0) for pk in ancestor_ids}
-    for pk, *counts in rows:
-        result[pk] = {str(s): int(n or 0) for s, n in zip(TALLIED, counts, strict=True)}
+    if not ancestor_ids:
+        return result
+    sums = ", ".join(f"SUM(t.{connection.ops.quote_name(column)})" for column in COLUMNS)
+    where, params = any_of_sql("c.ancestor_id", [int(pk) for pk in ancestor_ids], connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.ancestor_id, {sums} FROM organizations_organizationclosure c "
+            f"JOIN {OrganizationTally._meta.db_table} t ON t.organization_id = c.descendant_id "
+            f"WHERE {where} GROUP BY c.ancestor_id",
+            params,
+        )
+        for pk, *counts in cursor:
+            result[pk] = {str(s): int(n or 0) for s, n in zip(TALLIED, counts, strict=True)}
     return result

@@ -21,11 +21,17 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        if connection.vendor == "postgresql":
-            literal = "{" + ",".join(map(str, self.rhs)) + "}"
-            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, literal]
-        literal = "[" + ",".join(map(str, self.rhs)) + "]"
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, literal]
+        sql, params = any_of_sql(lhs, self.rhs, connection)
+        return sql, [*lhs_params, *params]
+
+
+def any_of_sql(column: str, ids, connection) -> tuple[str, list]:
+    """The same condition in SQL written by hand: `column` is one of the ids."""
+    if connection.vendor == "postgresql":
+        literal = "{" + ",".join(map(str, ids)) + "}"
+        return f"{column} = ANY(%s::bigint[])", [literal]
+    literal = "[" + ",".join(map(str, ids)) + "]"
+    return f"{column} IN (SELECT value FROM json_each(%s))", [literal]
 
 
 def register() -> None:

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from organizations import access
 from organizations.models import Organization
-from organizations.rollup import sum_up
+from organizations.rollup import sum_up_all, tree_version
 from partybuild.bulk import copy_rows
 
 from .models import Reminder
@@ -101,8 +101,19 @@ def counts_by_organization(
     """
     if not organizations:
         return {}
-    totals = sum_up(own_counts(today), [o.pk for o in organizations], 2)
-    return {pk: (due, overdue) for pk, (due, overdue) in totals.items() if due}
+    totals = subtree_counts(today)
+    return {o.pk: tuple(totals[o.pk]) for o in organizations if totals.get(o.pk, (0,))[0]}
+
+
+def subtree_counts(today: datetime.date) -> dict[int, list[int]]:
+    """[due, overdue] of every organization's subtree, kept in the cache beside the own
+    counts it sums, and under the tree's version too (a move changes every sum above)."""
+    key = f"reminders:subtree:{_state(today)}:{tree_version()}"
+    totals = cache.get(key)
+    if totals is None:
+        totals = sum_up_all(own_counts(today))
+        cache.set(key, totals, 24 * 3600)
+    return totals
 
 
 VERSION_KEY = "reminders:version"
@@ -128,13 +139,18 @@ def own_counts(today: datetime.date) -> dict[int, tuple[int, int]]:
     query over the reminders due (150 ms at 320,000 members), then kept in the cache under
     the day, the version that every write moves on (changed()) and the newest reminder's id
     (rows written by other means)."""
-    newest = Reminder.objects.order_by("-id").values_list("id", flat=True).first()
-    key = f"reminders:own:{today.isoformat()}:{cache.get(VERSION_KEY, 0)}:{newest}"
+    key = f"reminders:own:{_state(today)}"
     counts = cache.get(key)
     if counts is None:
         counts = _own_counts(today)
         cache.set(key, counts, 24 * 3600)
     return counts
+
+
+def _state(today: datetime.date) -> str:
+    """The day, the version that every write moves on and the newest reminder's id."""
+    newest = Reminder.objects.order_by("-id").values_list("id", flat=True).first()
+    return f"{today.isoformat()}:{cache.get(VERSION_KEY, 0)}:{newest}"
 
 
 def _own_counts(today: datetime.date) -> dict[int, tuple[int, int]]:

@@ -157,3 +157,19 @@ def test_tree_and_branch_pages_show_the_counts_in_scope(client, cast, tree, appl
     assert client.get(url, {"organization": "x"}).status_code == 404
     listed = client.get(url).content.decode()
     assert applicants["b1"].name in listed and applicants["b2"].name not in listed
+
+
+@pytest.mark.django_db
+def test_the_counts_of_a_subtree_follow_a_branch_moved_elsewhere(tree, person, walk, monkeypatch):
+    """The whole tree's sums are kept in the cache under the tree's version: moving a
+    branch changes them at once, even where the reminders themselves are not written."""
+    from organizations.services import organization_update
+
+    walk(person, upto=K.APPLICANT_TALK)  # in B1 under G1 and P1, due 2024-04-01
+    day = D(2024, 4, 2)
+    state = reminders._state(day)
+    monkeypatch.setattr(reminders, "_state", lambda today: state)  # the reminders as they are
+    assert [counts(org, day) for org in (tree.p1, tree.p2, tree.w)] == [(1, 1), (0, 0), (1, 1)]
+    tree.b1.parent = tree.p2
+    organization_update(organization=tree.b1, fields=["parent"])
+    assert [counts(org, day) for org in (tree.p1, tree.p2, tree.w)] == [(0, 0), (1, 1), (1, 1)]
