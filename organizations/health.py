@@ -12,6 +12,7 @@ from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from members.models import OrganizationTally
+from partybuild.lookups import any_of_sql
 
 from .models import (
     BRANCH_KINDS,
@@ -56,20 +57,20 @@ def subtree_counts(org_ids: list[int]) -> dict[int, Counts]:
     if not org_ids:
         return _as_counts([])
     closure, tally = OrganizationClosure._meta.db_table, OrganizationTally._meta.db_table
-    placeholders = ", ".join(["%s"] * len(org_ids))
+    where, params = any_of_sql("c.ancestor_id", [int(pk) for pk in org_ids], connection)
     sql = (
         f'SELECT c.ancestor_id, SUM(t."full"), SUM(t.probationary) FROM {closure} c '
         f"JOIN {tally} t ON t.organization_id = c.descendant_id "
-        f"WHERE c.ancestor_id IN ({placeholders}) GROUP BY c.ancestor_id"
+        f"WHERE {where} GROUP BY c.ancestor_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(org_ids))
+        cursor.execute(sql, params)
         return _as_counts(cursor.fetchall())
 
 
 def direct_counts(org_ids: list[int]) -> dict[int, Counts]:
     """Party members whose relationship is held by the organization itself."""
-    rows = OrganizationTally.objects.filter(organization_id__in=org_ids).values_list(
+    rows = OrganizationTally.objects.filter(organization_id__any_of=set(org_ids)).values_list(
         "organization_id", "full", "probationary"
     )
     return _as_counts(rows)

@@ -139,7 +139,9 @@ def _rows(
     if due is None:
         due = reminders.counts_by_organization(organizations, timezone.localdate())
     child_counts = dict(
-        Organization.objects.filter(parent__in=organizations, status=Status.ACTIVE)
+        Organization.objects.filter(
+            parent_id__any_of={o.pk for o in organizations}, status=Status.ACTIVE
+        )
         .values("parent")
         .annotate(n=Count("id"))
         .values_list("parent", "n")
