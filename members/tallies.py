@@ -3,7 +3,7 @@
 from collections import Counter
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 
 from partybuild.lookups import any_of_sql
 
@@ -106,3 +106,11 @@ def subtree_tallies(ancestor_ids: list[int]) -> dict[int, dict[str, int]]:
         for pk, *counts in cursor:
             result[pk] = {str(s): int(n or 0) for s, n in zip(TALLIED, counts, strict=True)}
     return result
+
+
+def counted_in(organizations) -> int:
+    """Everyone counted (in any tallied status) in the organizations (a queryset)."""
+    totals = OrganizationTally.objects.filter(organization__in=organizations).aggregate(
+        **{column: Sum(column) for column in COLUMNS}
+    )
+    return sum(int(n or 0) for n in totals.values())

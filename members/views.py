@@ -19,8 +19,10 @@ from partybuild.forms import add_service_errors, form_page
 from partybuild.imports import import_page
 from partybuild.jobs import export
 from partybuild.models import Action
+from partybuild.paging import CountedPaginator
 
-from . import roster, services, tasks
+from . import roster, services, tallies, tasks
+from .choices import CURRENT_STATUSES
 from .filters import MemberFilter
 from .forms import (
     LeaveForm,
@@ -82,7 +84,10 @@ def member_list(request: HttpRequest) -> HttpResponse:
         sort, order = "", DEFAULT_ORDER
     elif sort.startswith("-"):
         order = [f"-{field}" for field in order]
-    page = Paginator(member_filter.qs.order_by(*order), 50).get_page(request.GET.get("page"))
+    rows = member_filter.qs.order_by(*order)
+    kept = _kept_count(member_filter, request.user)
+    paginator = Paginator(rows, 50) if kept is None else CountedPaginator(rows, 50, count=kept)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
@@ -108,6 +113,20 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "can_write": access.writable_organizations(request.user).exists(),
         },
     )
+
+
+def _kept_count(member_filter: MemberFilter, user) -> int | None:
+    """The list's length from the organizations' kept counts, when it lists everyone in care
+    in the user's scope (or a subtree of it) with no other filter; else None (counted)."""
+    if not member_filter.is_valid() or set(CURRENT_STATUSES) != set(tallies.TALLIED):
+        return None
+    data = member_filter.form.cleaned_data
+    if any(value not in (None, "") for name, value in data.items() if name != "organization"):
+        return None
+    organizations = access.visible_organizations(user)
+    if data.get("organization"):
+        organizations = organizations.filter(ancestor_links__ancestor=data["organization"])
+    return tallies.counted_in(organizations)
 
 
 @login_required

@@ -147,8 +147,16 @@ def in_subtree(qs: QuerySet, user, organization: Organization, *, via: str = "or
     everything = is_everything(visible)
     if not everything and not visible.filter(pk=organization.pk).exists():
         return qs.none()
+    if everything and organization.parent_id is None and _only_top(organization):
+        return qs  # the top's subtree is everything: no semi-join over every organization
     below = OrganizationClosure.objects.filter(ancestor=organization).values("descendant_id")
     return qs.filter(**{f"{via}__in": below})
+
+
+def _only_top(organization: Organization) -> bool:
+    """The organization is the top of the only tree."""
+    tops = Organization.objects.filter(parent__isnull=True).values_list("pk", flat=True)
+    return list(tops[:2]) == [organization.pk]
 
 
 def scoped_either(qs: QuerySet, user, *vias: str, write: bool = False) -> QuerySet:

@@ -7,6 +7,8 @@ meetings). Asked for ids alone, it walks an index in the list's order and stops 
 (1 ms); the 50 rows are then loaded by their ids.
 """
 
+from functools import cached_property
+
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
@@ -23,3 +25,16 @@ def page_of(queryset: QuerySet, page_number, *, per_page: int = PER_PAGE, load=N
     by_pk = {row.pk: row for row in (load(rows) if load else rows)}
     page.object_list = [by_pk[pk] for pk in wanted if pk in by_pk]
     return page
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the list's length (from counts kept elsewhere) instead of counting
+    the rows: COUNT(*) over a whole city's 320,000 people takes 60 ms."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count

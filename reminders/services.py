@@ -1,6 +1,7 @@
 """Storing, counting and listing reminders (reminders.models) for every source."""
 
 import datetime
+import hashlib
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -80,6 +81,20 @@ def in_scope(
         .select_related("member", "organization")
         .order_by("due_on", "member_id", "id")
     )
+
+
+def count_of(reminders: QuerySet[Reminder], today: datetime.date) -> int:
+    """How many reminders a query lists, kept in the cache under the reminders' state of the
+    day and the tree's version (the query's scope follows the tree), the query's text in
+    the key: counting a whole city's reminders due took 50 ms on every page of the list."""
+    sql, params = reminders.order_by().query.sql_with_params()
+    digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()[:32]
+    key = f"reminders:count:{_state(today)}:{tree_version()}:{digest}"
+    count = cache.get(key)
+    if count is None:
+        count = reminders.count()
+        cache.set(key, count, 24 * 3600)
+    return count
 
 
 def member_moved(member) -> None:

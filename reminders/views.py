@@ -1,7 +1,6 @@
 """What is due and overdue, from every source, in the user's scope."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from organizations import access
 from organizations.models import Organization
 from partybuild.jobs import export_table
+from partybuild.paging import CountedPaginator
 
 from . import services
 from .sources import sources
@@ -33,8 +33,10 @@ def _filters(request: HttpRequest, data) -> tuple[Organization | None, str]:
 def reminder_list(request: HttpRequest) -> HttpResponse:
     """What is due or overdue in the user's scope, or in one organization's subtree."""
     org, source = _filters(request, request.GET)
-    due = services.in_scope(request.user, timezone.localdate(), org, source)
-    page = Paginator(due, 100).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    due = services.in_scope(request.user, today, org, source)
+    count = services.count_of(due, today)
+    page = CountedPaginator(due, 100, count=count).get_page(request.GET.get("page"))
     query = "&".join(
         f"{k}={v}" for k, v in (("organization", org.pk if org else ""), ("source", source)) if v
     )
