@@ -87,9 +87,12 @@ class Figures(models.Model):
 
     # Derived rows, written 30,000 at a time: no database foreign keys, whose checks at
     # commit cost more than the computation (the ORM still deletes them with the snapshot).
+    # No index of the snapshot alone either: one_figures_row leads with it, and with both
+    # the planner read a snapshot's own and subtree rows where it wanted one kind.
     snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.CASCADE, related_name="figures", db_constraint=False
-    )
+        Snapshot, on_delete=models.CASCADE, related_name="figures", db_constraint=False,
+        db_index=False,
+    )  # fmt: skip
     organization = models.ForeignKey(
         "organizations.Organization",
         on_delete=models.CASCADE,
@@ -118,8 +121,9 @@ class EthnicGroupCount(models.Model):
     """Minority members by ethnic group, own and subtree, for one snapshot."""
 
     snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.CASCADE, related_name="+", db_constraint=False
-    )
+        Snapshot, on_delete=models.CASCADE, related_name="+", db_constraint=False,
+        db_index=False,  # the index (snapshot, organization) leads with it
+    )  # fmt: skip
     organization = models.ForeignKey(
         "organizations.Organization",
         on_delete=models.CASCADE,
