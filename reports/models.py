@@ -112,8 +112,10 @@ class Figures(models.Model):
         return f"{self.snapshot_id}/{self.organization_id}/{'subtree' if self.subtree else 'own'}"
 
 
+# Counts without a CHECK (>= 0) each: only the engine writes them, by COUNT and SUM, and
+# 120 checks on each of 30,000 rows were a third of the cost of writing a snapshot.
 for _column in COLUMNS:
-    _field = models.PositiveBigIntegerField if _column.big else models.PositiveIntegerField
+    _field = models.BigIntegerField if _column.big else models.IntegerField
     Figures.add_to_class(_column.name, _field(_column.label, default=0))
 
 
