@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
 
+from organizations import access
 from organizations.models import Organization, OrganizationClosure
 from partybuild.numbers import percent, shares_adding_to_100
 
@@ -109,11 +110,11 @@ class YearProgress:
 
 def appraisal_years(organization: Organization, day: datetime.date) -> list[YearProgress]:
     """Every year with sheets in the subtree from campaigns begun by the day, newest first."""
+    sheets = Sheet.objects.filter(campaign__starts_on__lte=day)
+    if not access.is_whole_tree(organization):  # else every sheet: no closure join
+        sheets = sheets.filter(organization__ancestor_links__ancestor=organization)
     rows = (
-        Sheet.objects.filter(
-            organization__ancestor_links__ancestor=organization, campaign__starts_on__lte=day
-        )
-        .values("year")
+        sheets.values("year")
         .annotate(
             sheets=Count("id"),
             approved=Count("id", filter=Q(status=SheetStatus.APPROVED)),
@@ -184,6 +185,15 @@ def figures_by_year(year: int, organization_ids) -> dict[int, AppraisalFigures]:
     """Figures of each organization's subtree in the year, whichever campaigns cover it.
     `organization_ids` may be a list or a subquery of ids."""
     return _figures(organization_ids, year=year)
+
+
+def year_figures(year: int, organization: Organization) -> AppraisalFigures:
+    """Figures of the organization's subtree in the year; for the top of the tree, of every
+    sheet of the year, without joining 14,000 sheets to the closure table (half the city's
+    dashboard)."""
+    if access.is_whole_tree(organization):
+        return _figures([year], key="year", year=year)[year]
+    return figures_by_year(year, [organization.pk])[organization.pk]
 
 
 def _figures(ids, key: str = SHEET_ANCESTOR, **sheets) -> dict[int, AppraisalFigures]:

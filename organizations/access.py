@@ -147,10 +147,20 @@ def in_subtree(qs: QuerySet, user, organization: Organization, *, via: str = "or
     everything = is_everything(visible)
     if not everything and not visible.filter(pk=organization.pk).exists():
         return qs.none()
-    if everything and organization.parent_id is None and _only_top(organization):
+    if everything and is_whole_tree(organization):
         return qs  # the top's subtree is everything: no semi-join over every organization
     below = OrganizationClosure.objects.filter(ancestor=organization).values("descendant_id")
     return qs.filter(**{f"{via}__in": below})
+
+
+def is_whole_tree(organization: Organization) -> bool:
+    """The organization is the top of the only tree: its subtree is every organization, and
+    a query of its subtree needs no semi-join against them all (kept on the object)."""
+    known = organization.__dict__.get("_whole_tree")
+    if known is None:
+        known = organization.parent_id is None and _only_top(organization)
+        organization.__dict__["_whole_tree"] = known
+    return known
 
 
 def _only_top(organization: Organization) -> bool:

@@ -18,7 +18,7 @@ from appraisals.figures import (
     appraisal_years,
     choose_year,
     covering_campaigns,
-    figures_by_year,
+    year_figures,
 )
 from appraisals.models import Campaign
 from organizations import access
@@ -175,7 +175,7 @@ def appraisal_panel(organization: Organization, day: datetime.date, asked) -> Ap
     shown = choose_year(years, _year(asked))
     figures = None
     if shown is not None and shown.finished:
-        figures = figures_by_year(shown.year, [organization.pk])[organization.pk]
+        figures = year_figures(shown.year, organization)
     return AppraisalPanel(organization, years, shown, figures)
 
 

@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from appraisals.figures import appraisal_years, covering_campaigns, figures_by_year
+from appraisals.figures import appraisal_years, covering_campaigns, year_figures
 from appraisals.models import Disposition, DispositionKind, Outcome, SheetStatus
 from members.choices import PARTY_MEMBER_STATUSES, Event
 from members.models import MembershipRecord
@@ -292,7 +292,7 @@ def _appraisal(sheet: Worksheet, organization, snapshot: Snapshot, row: Figures)
         w.line(_("In progress: the shares are written when every sheet is approved or the "
                  "deadline has passed."))  # fmt: skip
         return
-    figures = figures_by_year(year, [organization.pk])[organization.pk]
+    figures = year_figures(year, organization)
     w.line(_("should take part"), figures.should)
     w.line(_("took part"), figures.took_part, _fraction(figures.participation),
            formats={3: PERCENT_2})  # fmt: skip

@@ -19,7 +19,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from appraisals import services
-from appraisals.figures import appraisal_years, choose_year, figures_by_year
+from appraisals.figures import appraisal_years, choose_year, figures_by_year, year_figures
 from appraisals.models import Grade, Sheet
 from reports.models import Snapshot
 from reports.yearly import write_workbook
@@ -73,6 +73,9 @@ def test_a_year_past_its_deadline_is_finished_and_shown_with_its_shares(
     assert [(y.year, y.sheets, y.approved, y.finished) for y in years] == [(2025, 3, 2, True)]
     city = figures_by_year(2025, [tree.w.pk])[tree.w.pk]
     assert (city.should, city.took_part, city.participation) == (5, 5, 100)
+    # The top of the tree adds every sheet of the year up without the closure table.
+    assert year_figures(2025, tree.w) == city
+    assert year_figures(2025, tree.p1) == figures_by_year(2025, [tree.p1.pk])[tree.p1.pk]
     page = dashboard(client, cast.wendy, tree.w)
     assert "2025 年度民主评议党员" in page and "2025年度民主评议党员" in page  # named
     assert "3 个评议表中已审核 2 个" in page and "参评率 100.00% (5 / 5)" in page
