@@ -86,7 +86,7 @@ def stage_counts(organization) -> tuple[dict[str, int], list[tuple]]:
     members), and each active child's row of stages: from the kept counts, the children's
     subtrees summed over the closure table and the organization's own added to them (one
     row per organization below, not one per person, and the subtree not joined twice)."""
-    children = list(organization.children.in_tree_order())
+    children = list(organization.children.in_tree_order().only("name", "code", "status"))
     below = subtree_tallies([c.pk for c in children])
     total = own_tallies(organization.pk)
     for counts in below.values():
