@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -114,15 +115,16 @@ def _year_figures(org: Organization, year: int, counts: dict[str, int]):
     return development_figures(org, year), None
 
 
-def _child_rows(counts_by_child: list[tuple]) -> list[tuple[str, str, str]]:
-    """(link, name, count cells) of each child: a working committee has 400 of them, which
-    the template engine took 60 ms to lay out cell by cell."""
+def _child_rows(counts_by_child: list[tuple]) -> str:
+    """The table rows of the children (a link, then their counts), made here, every name
+    escaped: a working committee has 400 children, which the template engine took 60 ms to
+    lay out cell by cell, and still 40 ms row by row."""
     board = url_with_pk("development:board")
-    return [
-        (board(child.pk), child.name,
-         mark_safe("".join(f'<td class="text-end">{int(n)}</td>' for n in counts)))
+    return mark_safe("".join(
+        f'<tr><td><a href="{escape(board(child.pk))}">{escape(child.name)}</a></td>'
+        + "".join(f'<td class="text-end">{int(n)}</td>' for n in counts) + "</tr>"
         for child, counts in counts_by_child
-    ]  # fmt: skip
+    ))  # fmt: skip
 
 
 def _figures_year() -> int:
