@@ -78,8 +78,7 @@ def _holds_the_whole_tree(user, role: UserRole) -> bool:
     Asked once per request and binding (cached on the user object)."""
     cache = user.__dict__.setdefault("_party_whole_tree", {})
     if role.pk not in cache:
-        tops = Organization.objects.filter(parent__isnull=True).values_list("pk", flat=True)
-        cache[role.pk] = list(tops[:2]) == [role.organization_id]
+        cache[role.pk] = _only_top(role.organization_id)
     return cache[role.pk]
 
 
@@ -158,15 +157,15 @@ def is_whole_tree(organization: Organization) -> bool:
     a query of its subtree needs no semi-join against them all (kept on the object)."""
     known = organization.__dict__.get("_whole_tree")
     if known is None:
-        known = organization.parent_id is None and _only_top(organization)
+        known = organization.parent_id is None and _only_top(organization.pk)
         organization.__dict__["_whole_tree"] = known
     return known
 
 
-def _only_top(organization: Organization) -> bool:
+def _only_top(organization_id: int) -> bool:
     """The organization is the top of the only tree."""
     tops = Organization.objects.filter(parent__isnull=True).values_list("pk", flat=True)
-    return list(tops[:2]) == [organization.pk]
+    return list(tops[:2]) == [organization_id]
 
 
 def scoped_either(qs: QuerySet, user, *vias: str, write: bool = False) -> QuerySet:

@@ -8,17 +8,16 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection, models
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from members.models import OrganizationTally
-from partybuild.lookups import any_of_sql
+from members.tallies import subtree_tallies
 
 from .models import (
     BRANCH_KINDS,
     Kind,
     Organization,
-    OrganizationClosure,
     Policy,
     Position,
     Post,
@@ -51,21 +50,10 @@ SEVERE = frozenset({Flag.TOO_FEW_FULL, Flag.SECRETARY_VACANT, Flag.TERM_EXPIRED}
 
 
 def subtree_counts(org_ids: list[int]) -> dict[int, Counts]:
-    """Party members in each organization's whole subtree: the direct counts of every
-    descendant summed through the closure table, in one query. Written in SQL because the
-    ORM would join the organization table between the two (a third of the time)."""
-    if not org_ids:
-        return _as_counts([])
-    closure, tally = OrganizationClosure._meta.db_table, OrganizationTally._meta.db_table
-    where, params = any_of_sql("c.ancestor_id", [int(pk) for pk in org_ids], connection)
-    sql = (
-        f'SELECT c.ancestor_id, SUM(t."full"), SUM(t.probationary) FROM {closure} c '
-        f"JOIN {tally} t ON t.organization_id = c.descendant_id "
-        f"WHERE {where} GROUP BY c.ancestor_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return _as_counts(cursor.fetchall())
+    """Party members in each organization's whole subtree: the kept counts of every
+    descendant summed through the closure table (members.tallies.subtree_tallies)."""
+    rows = subtree_tallies(org_ids)
+    return _as_counts((pk, n["full"], n["probationary"]) for pk, n in rows.items())
 
 
 def direct_counts(org_ids: list[int]) -> dict[int, Counts]:
