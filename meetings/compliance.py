@@ -209,11 +209,12 @@ def branch_tallies(
     """The tallies of branch_compliance without its cells, for the statistics of every branch
     of the city at once (14,000 in the large dataset).
 
-    The kinds every branch owes are counted in the database: one row per branch with the
-    periods held by the month they end in. Committee and group meetings, owed where the
-    branch had a committee or a group, are checked one by one (far fewer). The queries take
-    the branches as one value (partybuild.lookups.AnyOf): a list of 14,000 ids costs 0.1 to
-    0.25 s a query to prepare, send and plan.
+    The periods held are counted in the database: one row per branch with the periods held
+    by the month they end in, for the kinds every branch owes, and for committee meetings
+    apart. Committee meetings count where the branch had a
+    committee in the period; group meetings, owed for each group, are checked one by one
+    (far fewer). The queries take the branches as one value (partybuild.lookups.AnyOf): a
+    list of 14,000 ids costs 0.1 to 0.25 s a query to prepare, send and plan.
     """
     frequencies = frequencies_of(policy or Policy.current())
     owed_by_all = [0] * 13
@@ -226,14 +227,16 @@ def branch_tallies(
         return result
     ids = set(branch_ids)  # a set: handed to the lookups as it is (partybuild.lookups)
     every_branch = [k for k in frequencies if k not in PER_BRANCH]
-    for org_id, *held in _held_by_end_month(ids, year, day, frequencies, every_branch):
+    for org_id, held in _held_by_end_month(ids, year, day, frequencies, every_branch):
         tally = result[org_id]
         for month, n in enumerate(held, start=1):
             tally.held_by_month[month] += n
         for month in running:  # held in a period still running: counts already
             tally.required_by_month[month] += held[month - 1]
+    committees = [Kind.COMMITTEE_MEETING] if Kind.COMMITTEE_MEETING in frequencies else []
+    committee_held = dict(_held_by_end_month(ids, year, day, frequencies, committees))
     per_branch = {k: v for k, v in frequencies.items() if k in PER_BRANCH}
-    _add_per_branch(result, ids, year, day, per_branch)
+    _add_per_branch(result, ids, year, day, per_branch, committee_held)
     return result
 
 
@@ -267,48 +270,53 @@ def _period_end(months: int):
 
 
 def _held_by_end_month(ids, year, day, frequencies, kinds):
-    """(branch, periods held ending in January, ..., in December) for the kinds, summed in
-    the database over the distinct periods (a kind held twice in one period counts once)."""
+    """(branch, [periods held ending in January, ..., in December]) for the kinds, summed in
+    the database over the distinct periods (a kind held twice in one period counts once).
+    One query for many kinds: its grouping costs by rows times counts, so committee
+    meetings, a fifth of all, are counted in a query of their own (one query for both, with
+    a second dozen counts on every row, took twice as long as the two)."""
     if not kinds:
         return []
     held = _held_periods(ids, year, day, frequencies, kinds)
     sql, params = held.query.sql_with_params()
-    sums = ", ".join(f"SUM(CASE WHEN t.end_month = {m} THEN 1 ELSE 0 END)" for m in range(1, 13))
+    sums = ", ".join(f"COUNT(*) FILTER (WHERE t.end_month = {m})" for m in range(1, 13))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT t.organization_id, {sums} FROM ({sql}) t GROUP BY t.organization_id", params
         )
-        return [(org_id, *map(int, held)) for org_id, *held in cursor.fetchall()]
+        return [(org_id, list(held)) for org_id, *held in cursor.fetchall()]
 
 
-def _add_per_branch(result: dict[int, Compliance], ids, year, day, frequencies) -> None:
+@lru_cache(maxsize=256)
+def _committee_periods_owed(months: frozenset[int], frequency: int) -> tuple[int, ...]:
+    """The last months of the periods in which a branch held a committee in some month
+    (most branches hold one all year: computed once for them)."""
+    return tuple(p.last_month for p in periods(frequency)
+                 if not months.isdisjoint(range(p.first_month, p.last_month + 1)))  # fmt: skip
+
+
+def _add_per_branch(result: dict[int, Compliance], ids, year, day, frequencies,
+                    committee_held: dict[int, list[int]]) -> None:  # fmt: skip
     """Committee and group meetings, owed where and when the branch had a committee or a
-    group: the periods each branch owed and held."""
+    group: the periods each branch owed and held (`committee_held`: the committee meetings'
+    periods held by the month they end in)."""
     facts = YearFacts(year, frequencies, {}, _groups(ids, year), _committee_months(ids, year))
     ended = [False] + [Period(m, m).end(year) < day for m in range(1, 13)]
-    owed: dict[tuple, list[int]] = {}  # (branch, kind) -> months its owed periods end in
+    held = []  # (branch, month its period ends) of each period owed and held
     committee = frequencies.get(Kind.COMMITTEE_MEETING)
     for branch_id, months in facts.committees.items() if committee else ():
-        owed[branch_id, Kind.COMMITTEE_MEETING] = [
-            p.last_month for p in periods(committee)
-            if not months.isdisjoint(range(p.first_month, p.last_month + 1))
-        ]  # fmt: skip
-    group = frequencies.get(Kind.GROUP_MEETING)
-    for branch_id in facts.groups if group else ():
-        owed[branch_id, Kind.GROUP_MEETING] = [
-            p.last_month for p in periods(group)
-            for _group in facts.subjects(Kind.GROUP_MEETING, branch_id, p)
-        ]  # fmt: skip
-    for (branch_id, _kind), ends in owed.items():
-        required = result[branch_id].required_by_month
+        ends = _committee_periods_owed(frozenset(months), committee)
+        required, counts = result[branch_id].required_by_month, committee_held.get(branch_id)
         for month in ends:
             required[month] += ended[month]
-    held = []  # (branch, month its period ends) of each period owed and held
-    if committee:  # counted by month in the database: 120,000 meetings, one row a branch
-        by_month = _held_by_end_month(ids, year, day, frequencies, [Kind.COMMITTEE_MEETING])
-        for org_id, *counts in by_month:
-            ends = owed.get((org_id, Kind.COMMITTEE_MEETING), ())
-            held += [(org_id, m) for m in ends if counts[m - 1]]
+            if counts and counts[month - 1]:
+                held.append((branch_id, month))
+    group = frequencies.get(Kind.GROUP_MEETING)
+    for branch_id in facts.groups if group else ():
+        required = result[branch_id].required_by_month
+        for period in periods(group):
+            for _group in facts.subjects(Kind.GROUP_MEETING, branch_id, period):
+                required[period.last_month] += ended[period.last_month]
     if group and facts.groups:
         for org_id, kind, group_id, month in _held_periods(ids, year, day, frequencies,
                                                            [Kind.GROUP_MEETING]):  # fmt: skip

@@ -30,6 +30,10 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+REQUIRED_KEYS = [f"mtg_req_m{m:02d}" for m in range(1, 13)]
+HELD_KEYS = [f"mtg_held_m{m:02d}" for m in range(1, 13)]
+
+
 def queries(as_of: datetime.date, organization_ids: list[int]) -> list:
     """The meetings held in the year up to the date, by kind, and their attendance: counted
     in the database, joined into the figures as they are."""
@@ -52,9 +56,9 @@ def counts(as_of: datetime.date, organization_ids: list[int]) -> dict[int, dict[
     result: dict[int, dict[str, int]] = {}
     branches = part.filter(kind__in=BRANCH_KINDS, status="active").values_list("pk", flat=True)
     for org_id, compliance in branch_tallies(list(branches), as_of.year, as_of).items():
-        own = result[org_id] = {}
+        own = result[org_id] = dict(
+            zip(REQUIRED_KEYS, compliance.required_by_month[1:], strict=True)
+        )
+        own.update(zip(HELD_KEYS, compliance.held_by_month[1:], strict=True))
         own.update(mtg_required=compliance.required, mtg_held=compliance.held)
-        for m in range(1, 13):
-            own[f"mtg_req_m{m:02d}"] = compliance.required_by_month[m]
-            own[f"mtg_held_m{m:02d}"] = compliance.held_by_month[m]
     return result

@@ -266,3 +266,40 @@ def test_the_month_totals_stay_equal_to_the_ledger(tree):
     assert figures[tree.b2.pk]["dues_paid"] == 9000
     owed = sum(d.amount for d in Due.objects.filter(month__year=TODAY.year, month__lte=TODAY))
     assert sum(f.get("dues_owed", 0) for f in figures.values()) == int(owed * 100)
+
+
+@pytest.mark.django_db
+def test_todays_arrears_in_the_statistics_are_the_stored_standings_counted(tree):
+    """The statistics of today count the members under the six-month rule from the stored
+    standings, once refreshed for the month: equal to the count from the ledger after a
+    move, a departure and a good reason, and following a change of the rule's months."""
+    from dues import statistics
+    from dues.arrears import arrears_where, refresh_all
+    from members.services import member_leave, member_move
+    from organizations.models import Policy
+
+    moved, left, stays = (paying(tree.b1, from_months_ago=7) for _ in range(3))
+    paying(tree.b2, from_months_ago=7)
+    paying(tree.b2, from_months_ago=3)  # three months: not yet under the rule
+    excused = paying(tree.b1, from_months_ago=7)
+    excuse_record(member=excused, reason=Excuse.Reason.ILLNESS, from_month=ago(7))
+    ids = {tree.b1.pk, tree.b2.pk, tree.b4.pk}
+    assert len(statistics.queries(TODAY, ids)) == 1  # not refreshed this month: the ledger
+    refresh_all(TODAY)
+    member_move(member=moved, organization=tree.b4, on=TODAY)
+    member_leave(member=left, status=Status.DECEASED, on=TODAY, reason="病故")
+
+    def stored():
+        assert statistics.counts(TODAY, ids) == {}
+        rows = statistics.queries(TODAY, ids)[1]
+        return {row["organization_id"]: row["dues_arrears6"] for row in rows}
+
+    def from_ledger():
+        listed = [r for r in arrears_where(TODAY, organization_id__in=ids) if r.listed]
+        return {org: sum(r.organization_id == org for r in listed)
+                for org in {r.organization_id for r in listed}}  # fmt: skip
+
+    assert stored() == from_ledger() == {tree.b1.pk: 1, tree.b2.pk: 1, tree.b4.pk: 1}
+    assert stays.organization_id == tree.b1.pk
+    Policy.objects.filter(pk=Policy.current().pk).update(dues_arrears_months=8)
+    assert stored() == from_ledger() == {}  # seven months unpaid: under eight
