@@ -5,10 +5,11 @@ A run builds one snapshot in three steps:
 2. parts (one Celery task each, on any worker): each part takes whole subtrees below the
    top of the tree and writes every organization's own ("direct") figures there, counted
    by one grouped SQL statement over the membership records in force on the date;
-3. finish: the top organizations' own rows, then one SQL rollup through the closure table
-   writes every subtree's figures (a parent is the sum of its children plus its own
-   members by construction), and the snapshot replaces the previous one for that date in
-   the same transaction.
+3. finish: the top organizations' own rows, then a rollup in SQL, level by level, writes
+   every subtree's figures (a parent is the sum of its children plus its own members by
+   construction; an organization without children wrote its subtree row with its own in
+   step 2), and the snapshot replaces the previous one for that date in the same
+   transaction.
 Nothing reads a snapshot until step 3 commits, so a failed or killed run changes nothing.
 """
 
@@ -315,7 +316,9 @@ class Staging:
 
     def insert(self, snapshot: Snapshot, scope: Scope) -> int:
         """One row of own figures for every organization of the scope, each column the sum
-        of the sources giving it (0 where none does)."""
+        of the sources giving it (0 where none does), and for an organization without
+        children its subtree row too, the same (see _ROWS_OF_LEAVES). Returns the rows
+        written."""
         given: dict[str, list[str]] = defaultdict(list)
         joins, params = [], []
         for number, (source, source_params, names) in enumerate(self.sources):
@@ -328,11 +331,23 @@ class Staging:
         where, where_params = scope.sql("o.id")
         self.cursor.execute(
             f"INSERT INTO reports_figures (snapshot_id, organization_id, subtree, "
-            f"{', '.join(map(_quoted, COLUMN_NAMES))}) SELECT %s, o.id, %s, {values} "
-            f"FROM organizations_organization o {' '.join(joins)} WHERE {where}",
-            [snapshot.pk, False, *params, *where_params],
+            f"{', '.join(map(_quoted, COLUMN_NAMES))}) SELECT %s, o.id, t.subtree, {values} "
+            f"FROM organizations_organization o {' '.join(joins)} "
+            f"JOIN {_ROWS_OF_LEAVES.format(organization='o.id')} WHERE {where}",
+            [snapshot.pk, *params, False, True, *where_params],
         )
         return self.cursor.rowcount
+
+
+# Joined to an organization's own figures, twice for one without children (a branch): its
+# subtree figures are its own, written by the same statement. The roll-up then sums the
+# 1,000 organizations with children instead of reading and writing all 15,000 (1.3 → 0.7 s
+# with the subtree rows of the branches written here).
+_HAS_CHILDREN = ("EXISTS (SELECT 1 FROM organizations_organization child "
+                 "WHERE child.parent_id = {organization})")  # fmt: skip
+_ROWS_OF_LEAVES = (
+    f"(SELECT %s AS subtree UNION ALL SELECT %s) t ON NOT t.subtree OR NOT {_HAS_CHILDREN}"
+)
 
 
 def _quoted(name: str) -> str:
@@ -340,15 +355,18 @@ def _quoted(name: str) -> str:
 
 
 def _write_ethnic_groups(snapshot: Snapshot, scope: Scope) -> None:
-    """The own minorities of each organization by ethnic group."""
+    """The own minorities of each organization by ethnic group (and, for one without
+    children, its subtree's: the same)."""
     in_force, in_force_params = _in_force(snapshot.as_of, scope)
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO reports_ethnicgroupcount "
             "(snapshot_id, organization_id, subtree, ethnicity, count) "
-            f"SELECT %s, r.organization_id, %s, m.ethnicity, COUNT(*) {in_force} "
-            "AND m.ethnicity <> %s GROUP BY r.organization_id, m.ethnicity",
-            [snapshot.pk, False, *in_force_params, HAN],
+            "SELECT %s, g.organization_id, t.subtree, g.ethnicity, g.n FROM ("
+            f"SELECT r.organization_id, m.ethnicity, COUNT(*) AS n {in_force} "
+            "AND m.ethnicity <> %s GROUP BY r.organization_id, m.ethnicity) g "
+            f"JOIN {_ROWS_OF_LEAVES.format(organization='g.organization_id')}",
+            [snapshot.pk, *in_force_params, HAN, False, True],
         )
 
 
@@ -493,7 +511,8 @@ def _written_below(snapshot: Snapshot, tops: list[Organization]) -> dict[int, Co
 
 def _roll_up(snapshot: Snapshot) -> None:
     """Every subtree's figures, level by level from the deepest: an organization's subtree
-    is its own row plus its children's subtree rows (and likewise the ethnic groups).
+    is its own row plus its children's subtree rows (and likewise the ethnic groups). Those
+    of organizations without children were written with their own.
 
     Each row is summed once, into its parent, instead of once per ancestor through the
     closure table: at 150,000 organizations the closure join's 600,000 rows of 160 counts,
@@ -506,33 +525,34 @@ def _roll_up(snapshot: Snapshot) -> None:
             # plans each level for one row, by nested loops: 100 s at 150,000 organizations.
             # Hash joins whatever the estimate (analysing before each level cost 2 s).
             cursor.execute("SET LOCAL enable_nestloop = off")
-        for depth in range(deepest, -1, -1):
+        for depth in range(deepest - 1, -1, -1):  # the deepest have no children
             _roll_up_level(cursor, snapshot.pk, depth)
 
 
 def _roll_up_level(cursor, snapshot_id: int, depth: int) -> None:
     quoted = [connection.ops.quote_name(name) for name in COLUMN_NAMES]  # "full" is reserved
     columns = ", ".join(quoted)
-    totals = ", ".join(f"own.{name} + COALESCE(kids.{name}, 0)" for name in quoted)
+    totals = ", ".join(f"own.{name} + kids.{name}" for name in quoted)
     sums = ", ".join(f"SUM(f.{name}) AS {name}" for name in quoted)
     cursor.execute(
         f"INSERT INTO reports_figures (snapshot_id, organization_id, subtree, {columns}) "
         f"SELECT %s, o.id, %s, {totals} FROM organizations_organization o "
         "JOIN reports_figures own ON own.organization_id = o.id AND own.snapshot_id = %s "
         "AND own.subtree = %s "
-        f"LEFT JOIN (SELECT c.parent_id, {sums} FROM reports_figures f "
+        f"JOIN (SELECT c.parent_id, {sums} FROM reports_figures f "
         "JOIN organizations_organization c ON c.id = f.organization_id "
         "WHERE f.snapshot_id = %s AND f.subtree = %s AND c.depth = %s GROUP BY c.parent_id"
         ") kids ON kids.parent_id = o.id WHERE o.depth = %s",
         [snapshot_id, True, snapshot_id, False, snapshot_id, True, depth + 1, depth],
     )
+    has_children = _HAS_CHILDREN.format(organization="d.organization_id")
     cursor.execute(
         "INSERT INTO reports_ethnicgroupcount "
         "(snapshot_id, organization_id, subtree, ethnicity, count) "
-        "SELECT %s, t.organization_id, %s, t.ethnicity, SUM(t.count) FROM ("
+        f"SELECT %s, t.organization_id, %s, t.ethnicity, SUM(t.count) FROM ("
         " SELECT d.organization_id, d.ethnicity, d.count FROM reports_ethnicgroupcount d"
         " JOIN organizations_organization o ON o.id = d.organization_id"
-        " WHERE d.snapshot_id = %s AND d.subtree = %s AND o.depth = %s"
+        f" WHERE d.snapshot_id = %s AND d.subtree = %s AND o.depth = %s AND {has_children}"
         " UNION ALL"
         " SELECT c.parent_id, d.ethnicity, d.count FROM reports_ethnicgroupcount d"
         " JOIN organizations_organization c ON c.id = d.organization_id"
