@@ -196,3 +196,33 @@ def test_rebuild_stats_command_prints_what_it_did(tree):
     text = out.getvalue()
     assert "as of 2025-12-31" in text and "8 organizations, 1 party members" in text
     assert Snapshot.objects.filter(as_of=AS_OF, is_current=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_planner_statistics_are_not_waited_for_while_autovacuum_holds_the_table():
+    """After a run the engine analyses the figures' key columns, unless autovacuum holds the
+    table (as after each run's deletion of the previous snapshot): then it moves on at once
+    and leaves the analysis to autovacuum, instead of waiting up to seconds."""
+    import threading
+    import time
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's ANALYZE and its locks")
+    other = connections.create_connection("default")
+    with other.cursor() as cursor:
+        other.set_autocommit(False)
+        cursor.execute("LOCK TABLE reports_figures IN SHARE UPDATE EXCLUSIVE MODE")  # as VACUUM
+    release = threading.Timer(10, other.rollback)  # were it waited for: ten seconds, not ever
+    release.start()
+    started = time.perf_counter()
+    try:
+        analysed = engine._refresh_planner_statistics()
+    finally:
+        seconds = time.perf_counter() - started
+        release.cancel()
+        other.rollback()
+        other.close()
+    assert analysed == ["reports_ethnicgroupcount"] and seconds < 5
+    assert not Figures.objects.exists()  # the connection is still usable
