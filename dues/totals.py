@@ -9,6 +9,7 @@ earlier); a snapshot of a past day sums the ledger with the payments made by tha
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db import connection, transaction
 from django.db.models import BigIntegerField, Q, Sum
 from django.db.models.functions import Cast, Round
 
@@ -44,14 +45,21 @@ def recount(pairs: Iterable[Pair]) -> None:
 
 
 def recount_all() -> int:
-    """Every total again from the ledger (nightly, and after a bulk load)."""
+    """Every total again from the ledger (nightly, and after a bulk load), in one
+    INSERT … SELECT: made in Python and created in batches, a city's 170,000 totals of 3.6
+    million ledger rows took 23 s."""
     rows = (
         Due.objects.values("organization_id", "month")
         .annotate(owed=fen_sum(), paid=fen_sum(filter=Q(paid_on__isnull=False)))
         .order_by().values_list("organization_id", "month", "owed", "paid")
     )  # fmt: skip
-    totals = [MonthTotal(organization_id=org, month=month, owed=owed or 0, paid=paid or 0)
-              for org, month, owed, paid in rows.iterator(chunk_size=20_000)]  # fmt: skip
-    MonthTotal.objects.all().delete()
-    MonthTotal.objects.bulk_create(totals, batch_size=5000)
-    return len(totals)
+    sql, params = rows.query.sql_with_params()
+    table = MonthTotal._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            f"INSERT INTO {table} (organization_id, month, owed, paid) SELECT "
+            f"t.organization_id, t.month, COALESCE(t.owed, 0), COALESCE(t.paid, 0) FROM ({sql}) t",
+            params,
+        )
+        return cursor.rowcount
