@@ -226,3 +226,29 @@ def test_the_planner_statistics_are_not_waited_for_while_autovacuum_holds_the_ta
         other.close()
     assert analysed == ["reports_ethnicgroupcount"] and seconds < 5
     assert not Figures.objects.exists()  # the connection is still usable
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("share", [0, 1000])
+def test_the_roll_up_reads_the_same_rows_looked_up_by_id_or_scanned(registry, monkeypatch,
+                                                                      share):  # fmt: skip
+    """The roll-up finds a level's rows by a scan of the snapshot's, or, where they are few
+    of all (LOOKUP_SHARE), on PostgreSQL by one index lookup each: the figures are the same
+    either way, each subtree its own plus its children's."""
+    monkeypatch.setattr(engine, "LOOKUP_SHARE", share)  # 0: looked up (PostgreSQL); 1000: scanned
+    snapshot = compute(AS_OF)
+    rows = {(f.organization_id, f.subtree): f for f in Figures.objects.filter(snapshot=snapshot)}
+    ethnic = {}
+    for row in EthnicGroupCount.objects.filter(snapshot=snapshot):
+        ethnic[row.organization_id, row.subtree, row.ethnicity] = row.count
+    organizations = list(Organization.objects.all())
+    assert len(rows) == 2 * len(organizations)
+    for org in organizations:
+        children = [o for o in organizations if o.parent_id == org.pk]
+        for name in ("members", "women", "dues_owed", "mtg_required", "org_branch"):
+            expected = getattr(rows[org.pk, False], name) + sum(
+                getattr(rows[c.pk, True], name) for c in children
+            )
+            assert getattr(rows[org.pk, True], name) == expected, (org.code, name)
+    assert rows[registry.w.pk, True].members == 8
+    assert ethnic[registry.w.pk, True, "03"] == ethnic[registry.b1.pk, True, "03"] == 1
