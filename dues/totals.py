@@ -47,7 +47,7 @@ def recount(pairs: Iterable[Pair]) -> None:
 def recount_all() -> int:
     """Every total again from the ledger (nightly, and after a bulk load), in one
     INSERT … SELECT: made in Python and created in batches, a city's 170,000 totals of 3.6
-    million ledger rows took 23 s."""
+    million ledger rows took 14 s (3.9 s so)."""
     rows = (
         Due.objects.values("organization_id", "month")
         .annotate(owed=fen_sum(), paid=fen_sum(filter=Q(paid_on__isnull=False)))
