@@ -502,6 +502,8 @@ def _refresh_planner_statistics() -> list[str]:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET LOCAL lock_timeout = '200ms'")
                 cursor.execute(f"ANALYZE {table} (snapshot_id, subtree, organization_id)")
+                # Within an outer transaction the savepoint's setting would outlive it.
+                cursor.execute("SET LOCAL lock_timeout = DEFAULT")
             analysed.append(table)
         except OperationalError:
             # Autovacuum holds the table (the previous snapshot's rows were deleted) and

@@ -252,3 +252,19 @@ def test_the_roll_up_reads_the_same_rows_looked_up_by_id_or_scanned(registry, mo
             assert getattr(rows[org.pk, True], name) == expected, (org.code, name)
     assert rows[registry.w.pk, True].members == 8
     assert ethnic[registry.w.pk, True, "03"] == ethnic[registry.b1.pk, True, "03"] == 1
+
+
+@pytest.mark.django_db
+def test_the_analysis_leaves_no_lock_timeout_behind():
+    """The analysis's short lock timeout ends with it, even inside a transaction."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's ANALYZE and its locks")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        before = cursor.fetchone()[0]
+        assert engine._refresh_planner_statistics() == ["reports_figures",
+                                                        "reports_ethnicgroupcount"]  # fmt: skip
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == before
