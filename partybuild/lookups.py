@@ -28,10 +28,14 @@ class AnyOf(Lookup):
 def any_of_sql(column: str, ids, connection) -> tuple[str, list]:
     """The same condition in SQL written by hand: `column` is one of the ids."""
     if connection.vendor == "postgresql":
-        literal = "{" + ",".join(map(str, ids)) + "}"
-        return f"{column} = ANY(%s::bigint[])", [literal]
+        return f"{column} = ANY(%s::bigint[])", [id_array(ids)]
     literal = "[" + ",".join(map(str, ids)) + "]"
     return f"{column} IN (SELECT value FROM json_each(%s))", [literal]
+
+
+def id_array(ids) -> str:
+    """The ids as one PostgreSQL array literal (a parameter cast to bigint[])."""
+    return "{" + ",".join(map(str, ids)) + "}"
 
 
 def register() -> None:

@@ -29,7 +29,7 @@ from members.choices import HAN, Event, Status
 from members.models import MembershipRecord
 from organizations.health import Counts, Flag, _flags, posts_held
 from organizations.models import Kind, Organization, OrganizationClosure, Policy
-from partybuild.lookups import any_of_sql
+from partybuild.lookups import any_of_sql, id_array
 from partybuild.statistics import contributors
 
 from .dimensions import (
@@ -599,7 +599,7 @@ def _rows_of(table: str, snapshot_id: int, subtree: bool, ids, organizations: in
             "(SELECT r.* FROM unnest(%s::bigint[]) AS k(id) CROSS JOIN LATERAL (SELECT * "
             f"FROM {table} WHERE snapshot_id = %s AND subtree = %s AND organization_id = k.id "
             "OFFSET 0) r)",
-            ["{" + ",".join(map(str, ids)) + "}", snapshot_id, subtree],
+            [id_array(ids), snapshot_id, subtree],
         )
     condition, params = any_of_sql("organization_id", ids, connection)
     return (
